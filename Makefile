@@ -1,0 +1,58 @@
+# The two commands a newcomer needs are `make run` and `make test`.
+# `make help` lists the rest.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+WORKERS ?= 3
+export DJANGO_SETTINGS_MODULE ?= campaign.settings.local
+
+.DEFAULT_GOAL := help
+
+help: ## List the make targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(BIN)/.installed-run: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@ $(BIN)/.installed-run
+
+install: $(BIN)/.installed-run ## Create .venv and install the pinned requirements
+
+install-test: $(BIN)/.installed-test ## Also install the test requirements
+
+messages: install ## Compile the translation catalogues
+	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
+
+setup: install messages ## Migrate, collect static files and load the seed content (idempotent)
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py load_seed
+
+run: setup ## Serve the site at http://127.0.0.1:$(PORT) with gunicorn (DEBUG off)
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	$(BIN)/gunicorn campaign.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
+
+test: install-test messages ## Run the whole test suite (SQLite, or DATABASE_URL/REDIS_URL if set)
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=campaign.settings.test
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+superuser: setup ## Create the first staff account
+	$(BIN)/python manage.py createsuperuser
+
+bench: setup ## Run the benchmarks in bench/ (see README)
+	$(BIN)/python bench/run.py
+
+makemessages: install ## Extract UI strings into locale/ (ar, fr, es)
+	$(BIN)/python manage.py makemessages --no-location --no-obsolete --ignore=.venv --ignore=var -l ar -l fr -l es
+
+.PHONY: help install install-test messages setup run test superuser bench makemessages

@@ -1,0 +1,32 @@
+from urllib.parse import quote
+
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from campaign.caching import public_page
+
+
+@require_safe
+@public_page(query=("page",))
+def share(request):
+    """Send a page to a friend from the visitor's own mail program.
+
+    Nothing is stored and no mail leaves this site: the friend's address never
+    reaches us, so it cannot leak and this page cannot be used as a spam relay.
+    """
+    path = request.GET.get("page", "")
+    try:
+        # Only pages of this site can be shared, never an arbitrary URL.
+        if not path.startswith("/") or path.startswith("//"):
+            raise Resolver404
+        resolve(path)
+    except Resolver404:
+        raise Http404 from None
+    page_url = request.build_absolute_uri(path)
+    subject = _("A page from Amnesty International")
+    body = _("I thought you would want to read this page from Amnesty International:") + "\n\n" + page_url
+    mailto = f"mailto:?subject={quote(subject)}&body={quote(body)}"
+    return TemplateResponse(request, "actions/share.html", {"page_path": path, "page_url": page_url, "mailto": mailto})

@@ -1,0 +1,96 @@
+from django.apps import apps
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_safe
+
+from stories.models import Report, Story
+from stories.views import render_report, render_story
+
+from .caching import private_page, public_page
+from .models import Campaign, Section
+
+STORIES_PER_PAGE = 20
+
+
+@require_safe
+@public_page
+def home(request):
+    return TemplateResponse(
+        request,
+        "campaign/home.html",
+        {
+            "campaigns": Campaign.objects.published(),
+            "latest_stories": Story.objects.published().select_related("campaign")[:5],
+        },
+    )
+
+
+@require_safe
+@public_page
+def campaign_list(request):
+    return TemplateResponse(request, "campaign/campaign_list.html", {"campaigns": Campaign.objects.published()})
+
+
+@require_safe
+@public_page
+def campaign_detail(request, slug):
+    campaign = get_object_or_404(Campaign.objects.published().select_related("image"), slug=slug)
+    return render_campaign(request, campaign)
+
+
+def render_campaign(request, campaign, preview=False):
+    stories = Story.objects.published().filter(campaign=campaign).select_related("campaign")[:3]
+    return TemplateResponse(request, "campaign/campaign_detail.html", {"campaign": campaign, "stories": stories, "preview": preview})
+
+
+@require_safe
+@public_page(query=("page",))
+def section_detail(request, campaign_slug, slug):
+    section = get_object_or_404(
+        Section.objects.published().select_related("campaign"),
+        campaign__slug=campaign_slug,
+        campaign__in=Campaign.objects.published(),
+        slug=slug,
+    )
+    return render_section(request, section)
+
+
+def render_section(request, section, preview=False):
+    context = {"campaign": section.campaign, "section": section, "preview": preview}
+    campaign_stories = Story.objects.published().filter(campaign=section.campaign).select_related("campaign")
+    campaign_reports = Report.objects.published().filter(campaign=section.campaign).select_related("campaign")
+    if section.kind == Section.Kind.STORIES:
+        context["page_obj"] = Paginator(campaign_stories, STORIES_PER_PAGE).get_page(request.GET.get("page"))
+    elif section.kind == Section.Kind.RESOURCES:
+        context["reports"] = campaign_reports
+    elif section.kind == Section.Kind.LATEST:
+        newest = [*campaign_stories[:STORIES_PER_PAGE], *campaign_reports[:STORIES_PER_PAGE]]
+        context["items"] = sorted(newest, key=lambda item: item.published_at, reverse=True)[:STORIES_PER_PAGE]
+    return TemplateResponse(request, f"campaign/section_{section.kind}.html", context)
+
+
+# What staff may preview, and how each kind of object is shown.
+PREVIEWS = {
+    "campaign.campaign": lambda request, obj: render_campaign(request, obj, preview=True),
+    "campaign.section": lambda request, obj: render_section(request, obj, preview=True),
+    "stories.story": lambda request, obj: render_story(request, obj, preview=True),
+    "stories.report": lambda request, obj: render_report(request, obj, preview=True),
+}
+
+
+@staff_member_required
+def preview(request, label, pk):
+    """Show any content, draft or not, to staff; never cached anywhere."""
+    if label not in PREVIEWS:
+        raise Http404
+    obj = get_object_or_404(apps.get_model(label), pk=pk)
+    return private_page(PREVIEWS[label](request, obj))
+
+
+@require_safe
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /*/preview/", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
