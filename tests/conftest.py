@@ -1,0 +1,31 @@
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from tests.factories import KOSOVO_PATH
+
+
+@pytest.fixture(autouse=True)
+def isolated_storage(settings, tmp_path):
+    """Each test gets empty media storage and an empty cache."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("load_seed", verbosity=0)
+
+
+@pytest.fixture
+def kosovo_url():
+    return lambda language="en": f"/{language}{KOSOVO_PATH}"
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_user("editor", "editor@example.org", "a long test password", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
