@@ -34,3 +34,10 @@ def test_pages_load_nothing_from_another_origin(client):
                 continue  # hreflang alternates name our own pages, never loaded
             assert url.startswith("/"), tag
     assert "<script" not in html, "content pages need no JavaScript"
+
+
+def test_hsts_on_https_responses(client, settings):
+    settings.SECURE_HSTS_SECONDS = 63072000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    response = client.get("/en/", secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains"

@@ -9,3 +9,5 @@ STORAGES = {
     # Tests render templates without running collectstatic first.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests that check the lock-out switch it back on.
+AXES_ENABLED = False
