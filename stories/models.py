@@ -13,6 +13,8 @@ from . import documents
 class Report(Publishable):
     """A published research document, such as the full report behind a story."""
 
+    card_template = "includes/report_card.html"
+
     campaign = models.ForeignKey("campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="reports")
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=250)
@@ -59,6 +61,8 @@ class ReportFile(models.Model):
 
 
 class Story(Publishable):
+    card_template = "includes/story_card.html"
+
     campaign = models.ForeignKey("campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="stories")
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=250)
