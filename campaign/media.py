@@ -15,5 +15,5 @@ def serve(request, path):
     response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
     patch_cache_control(response, public=True, max_age=86400)
     # Uploaded documents open as downloads or in their viewer, never as HTML of this site.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'; sandbox"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
     return response

@@ -79,3 +79,17 @@ def test_admin_upload_shows_a_translated_error(staff_client):
     )
     assert response.status_code == 200
     assert Image.objects.count() == 0
+
+
+def test_story_image_is_served_responsively_with_its_alt_text(client):
+    from tests.factories import make_campaign, make_story
+
+    image = Image.objects.create(title="Map", alt_text_en="Map of Kosovo", alt_text_fr="Carte du Kosovo", file=image_upload(size=(1200, 800)))
+    story = make_story(make_campaign(), "with-image", image=image)
+    html = client.get(story.get_absolute_url().replace("/en/", "/fr/", 1)).content.decode()
+    assert 'alt="Carte du Kosovo"' in html
+    assert 'srcset="/media/images/renditions/' in html and "960w" in html
+    assert f'width="{image.renditions[-1]["width"]}" height="{image.renditions[-1]["height"]}"' in html
+    rendition = client.get("/media/" + image.renditions[0]["name"])
+    assert rendition.status_code == 200
+    assert rendition["Content-Type"] == "image/webp"
