@@ -3,6 +3,7 @@ from urllib.parse import quote
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -18,11 +19,13 @@ def share(request):
     reaches us, so it cannot leak and this page cannot be used as a spam relay.
     """
     path = request.GET.get("page", "")
+    # Only pages of this site can be shared, never an arbitrary URL.
+    if not path.startswith("/") or path.startswith("//"):
+        raise Http404
     try:
-        # Only pages of this site can be shared, never an arbitrary URL.
-        if not path.startswith("/") or path.startswith("//"):
-            raise Resolver404
-        resolve(path)
+        # A page is resolved in its own language: /fr/… may be shared from /en/share/.
+        with translation.override(translation.get_language_from_path(path)):
+            resolve(path)
     except Resolver404:
         raise Http404 from None
     page_url = request.build_absolute_uri(path)

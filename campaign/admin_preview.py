@@ -1,12 +1,14 @@
 """What every content admin shares: translated fields, status and a preview link."""
 
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 
 class PublishableAdmin(TranslationAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ["status"]
     readonly_fields = ["preview_link", "updated_at"]
 

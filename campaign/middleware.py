@@ -42,4 +42,6 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        # Static files answered by WhiteNoise skip Django's clickjacking middleware.
+        response.headers.setdefault("X-Frame-Options", "DENY")
         return response

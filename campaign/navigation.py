@@ -63,7 +63,9 @@ class SiteNavigation:
 
     @cached_property
     def footer(self):
-        share_url = reverse("actions:share") + "?" + urlencode({"page": self.request.path})
+        # The share page itself is not worth sharing: it links to the page it shares.
+        on_share_page = self.request.path == reverse("actions:share")
+        share_url = None if on_share_page else reverse("actions:share") + "?" + urlencode({"page": self.request.path})
         links = [
             (_("Join AI"), self.donate_url),
             (_("Donate"), self.donate_url),

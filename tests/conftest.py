@@ -1,16 +1,22 @@
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 
 from tests.factories import KOSOVO_PATH
 
 
 @pytest.fixture(autouse=True)
 def isolated_storage(settings, tmp_path):
-    """Each test gets empty media storage and an empty cache."""
+    """Each test gets empty media storage, an empty cache and English active.
+
+    The test client leaves the last request's language active in the thread,
+    which would change what reverse() returns in the next test.
+    """
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
-    yield
+    with translation.override("en"):
+        yield
     cache.clear()
 
 

@@ -33,7 +33,7 @@ def fallback_lang(obj, field_name):
 @register.simple_tag(takes_context=True)
 def page_in_languages(context):
     """The current page in every language, for the switcher and hreflang."""
-    path = context["request"].path
+    path = context["request"].get_full_path()
     return [
         {"code": code, "name": name, "url": translate_url(path, code), "current": code == get_language()}
         for code, name in settings.LANGUAGES
