@@ -91,3 +91,12 @@ def test_a_draft_is_not_public_and_not_cached(client):
     story.status = Story.Status.DRAFT
     story.save()
     assert client.get(f"/en{KOSOVO_PATH}").status_code == 404
+
+
+def test_pages_are_compressed_for_slow_links(client):
+    import gzip
+
+    response = client.get(f"/ar{KOSOVO_PATH}", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response["Content-Encoding"] == "gzip"
+    assert response["Vary"] == "Accept-Encoding"
+    assert "كوسوفو" in gzip.decompress(response.content).decode()
