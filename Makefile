@@ -41,7 +41,23 @@ run: setup ## Serve the site at http://127.0.0.1:$(PORT) with gunicorn (DEBUG of
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	$(BIN)/gunicorn campaign.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
 
-test: install-test messages ## Run the whole test suite (SQLite, or DATABASE_URL/REDIS_URL if set)
+# axe-core and the Nu HTML Checker (vnu.jar) for the browser tests, pinned in
+# package-lock.json. --ignore-scripts: vnu-jar's install script would fetch a
+# Java runtime; the tests use the system's java. Without npm the browser tests
+# skip (or fail when REQUIRE_BROWSER=1, as in CI).
+NPM := $(shell command -v npm 2>/dev/null)
+
+node_modules/.installed: package.json package-lock.json
+ifdef NPM
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+else
+	@echo "npm is not installed: skipping node_modules/ (axe-core, vnu.jar); their tests will skip"
+endif
+
+node-tools: node_modules/.installed ## Install axe-core and vnu.jar for the browser tests (needs npm)
+
+test: install-test messages node-tools ## Run the whole test suite (SQLite, or DATABASE_URL/REDIS_URL if set)
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=campaign.settings.test
 	$(BIN)/ruff check .
 	$(BIN)/pytest
@@ -55,4 +71,4 @@ bench: setup ## Run the benchmarks in bench/ (see README)
 makemessages: install ## Extract UI strings into locale/ (ar, fr, es)
 	$(BIN)/python manage.py makemessages --no-location --no-obsolete --ignore=.venv --ignore=var -l ar -l fr -l es
 
-.PHONY: help install install-test messages setup run test superuser bench makemessages
+.PHONY: help install install-test messages node-tools setup run test superuser bench makemessages
