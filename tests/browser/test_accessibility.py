@@ -1,8 +1,11 @@
 """axe-core finds no WCAG 2.2 A/AA violation on any public page, in any language."""
 
-import pytest
+from pathlib import Path
 
-from tests.factories import LANGUAGES
+import pytest
+from django.conf import settings
+
+from tests.factories import KOSOVO_PATH, LANGUAGES
 
 from .conftest import DESKTOP, PHONE
 from .pages import PAGES, url
@@ -53,3 +56,22 @@ def test_axe_is_really_running(page, axe_source):
     page.set_content('<!doctype html><html><title>x</title><img src="x.png"><a href="/"></a></html>')
     found = {violation["id"] for violation in axe_violations(page, axe_source)}
     assert {"html-has-lang", "image-alt", "link-name"} <= found
+
+
+def test_server_error_page_passes_axe(page, axe_source):
+    """templates/500.html is served as it is, without Django; check it on its own."""
+    page.set_content(Path(settings.BASE_DIR, "templates", "500.html").read_text(encoding="utf-8"))
+    violations = axe_violations(page, axe_source)
+    assert not violations, describe("500.html", violations)
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_skip_link_comes_first_shows_and_moves_focus_to_main(site, page, language):
+    page.goto(f"{site}/{language}{KOSOVO_PATH}")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert skip.evaluate("link => link === document.activeElement")
+    box = skip.bounding_box()
+    assert box["y"] >= 0 and 0 <= box["x"] and box["x"] + box["width"] <= page.viewport_size["width"], "the focused skip link is off screen"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
