@@ -11,7 +11,7 @@ from .models import Report, Story
 @public_page
 def story_detail(request, campaign_slug, slug):
     story = get_object_or_404(
-        Story.objects.published().select_related("campaign", "image", "report"),
+        Story.objects.published().select_related("campaign", "image", "report__campaign"),
         campaign__slug=campaign_slug,
         slug=slug,
     )

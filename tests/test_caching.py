@@ -93,10 +93,37 @@ def test_a_draft_is_not_public_and_not_cached(client):
     assert client.get(f"/en{KOSOVO_PATH}").status_code == 404
 
 
-def test_pages_are_compressed_for_slow_links(client):
+@pytest.mark.parametrize("accept,encoding", [("gzip, deflate, br", "br"), ("gzip", "gzip"), ("", None)])
+def test_pages_are_compressed_for_slow_links(client, accept, encoding):
     import gzip
 
-    response = client.get(f"/ar{KOSOVO_PATH}", HTTP_ACCEPT_ENCODING="gzip, br")
-    assert response["Content-Encoding"] == "gzip"
-    assert response["Vary"] == "Accept-Encoding"
-    assert "كوسوفو" in gzip.decompress(response.content).decode()
+    import brotli
+
+    decompress = {"br": brotli.decompress, "gzip": gzip.decompress, None: lambda body: body}[encoding]
+    for _attempt in ("miss", "hit"):
+        response = client.get(f"/ar{KOSOVO_PATH}", HTTP_ACCEPT_ENCODING=accept)
+        assert response.get("Content-Encoding") == encoding
+        assert response["Vary"] == "Accept-Encoding"
+        assert "كوسوفو" in decompress(response.content).decode()
+
+
+def test_unchanged_page_answers_304_to_a_revalidating_cdn(client):
+    url = f"/en{KOSOVO_PATH}"
+    etag = client.get(url, HTTP_ACCEPT_ENCODING="br")["ETag"]
+    response = client.get(url, HTTP_ACCEPT_ENCODING="br", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+    story = Story.objects.get()
+    story.title_en = "Changed"
+    story.save()
+    assert client.get(url, HTTP_ACCEPT_ENCODING="br", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_a_page_with_unknown_query_parameters_is_not_stored(client):
+    from django.core.cache import cache
+
+    from campaign.caching import page_key
+
+    client.get(f"/en{KOSOVO_PATH}?utm_source=x")
+    request = client.get(f"/en{KOSOVO_PATH}?utm_source=x").wsgi_request
+    assert cache.get(page_key(request)) is None

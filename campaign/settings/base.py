@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are compressed for slow links; WhiteNoise already serves static files compressed.
     "django.middleware.gzip.GZipMiddleware",
+    # Cached public pages are answered here, before sessions, language and URL resolution.
+    "campaign.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,7 +110,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "campaign.cache_backends.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "svaw"),
         }
@@ -118,6 +120,9 @@ else:
 
 # How long a CDN and browsers may keep a public content page, in seconds.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# How long a node trusts its own copy of the content generation (see
+# campaign/caching.py): an edit reaches other nodes at most this late.
+GENERATION_MEMO_SECONDS = float(os.environ.get("GENERATION_MEMO_SECONDS", "1"))
 
 # Staff sign-in: django-axes locks an account or address out after repeated
 # failures; production also asks for a one-time code (django-otp, TOTP).
