@@ -60,7 +60,7 @@ node-tools: node_modules/.installed ## Install axe-core and vnu.jar for the brow
 test: install-test messages node-tools ## Run the whole test suite (SQLite, or DATABASE_URL/REDIS_URL if set)
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=campaign.settings.test
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest --ds=campaign.settings.test
 
 superuser: setup ## Create the first staff account
 	$(BIN)/python manage.py createsuperuser
