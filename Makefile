@@ -69,6 +69,6 @@ bench: setup ## Run the benchmarks in bench/ (see README)
 	$(BIN)/python bench/run.py
 
 makemessages: install ## Extract UI strings into locale/ (ar, fr, es)
-	$(BIN)/python manage.py makemessages --no-location --no-obsolete --ignore=.venv --ignore=var -l ar -l fr -l es
+	$(BIN)/python manage.py makemessages --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=node_modules --ignore=bench --ignore=tests -l ar -l fr -l es
 
 .PHONY: help install install-test messages node-tools setup run test superuser bench makemessages
