@@ -11,3 +11,7 @@ STORAGES = {
 }
 # Tests that check the lock-out switch it back on.
 AXES_ENABLED = False
+# Nothing is collected for tests: WhiteNoise serves straight from the finders.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
