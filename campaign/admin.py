@@ -3,8 +3,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from .admin_preview import PublishableAdmin
 from .models import Campaign, Image, Section
+from .publishing_admin import PublishableAdmin
 
 
 @admin.register(Campaign)

@@ -43,7 +43,7 @@ class SiteNavigation:
     @cached_property
     def campaign_menu(self):
         return [
-            (section.title, reverse("campaign:section", args=[self.campaign.slug, section.slug]), section.slug)
+            (section.title, reverse("campaign:section", args=[self.campaign.slug, section.slug]))
             for section in self.sections.values()
             if section.in_menu
         ]
@@ -74,7 +74,7 @@ class SiteNavigation:
         ]
         if self.campaign:
             links.append((_("%(campaign)s home") % {"campaign": self.campaign.title}, self.campaign.get_absolute_url()))
-        links += [(title, url) for title, url, _slug in self.campaign_menu]
+        links += self.campaign_menu
         links.append((_("Send virtual postcard"), self.url(POSTCARDS)))
         return self._present(links)
 

@@ -8,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 class PublishableQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Publishable.Status.PUBLISHED, published_at__lte=timezone.now())
+        """What visitors may see: published, and in a published campaign if it belongs to one."""
+        now = timezone.now()
+        published = self.filter(status=Publishable.Status.PUBLISHED, published_at__lte=now)
+        if any(field.name == "campaign" for field in self.model._meta.fields):
+            published = published.filter(campaign__status=Publishable.Status.PUBLISHED, campaign__published_at__lte=now)
+        return published
 
 
 class Publishable(models.Model):

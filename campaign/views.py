@@ -52,7 +52,6 @@ def section_detail(request, campaign_slug, slug):
     section = get_object_or_404(
         Section.objects.published().select_related("campaign"),
         campaign__slug=campaign_slug,
-        campaign__in=Campaign.objects.published(),
         slug=slug,
     )
     return render_section(request, section)

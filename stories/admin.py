@@ -3,7 +3,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
-from campaign.admin_preview import PublishableAdmin
+from campaign.publishing_admin import PublishableAdmin
 
 from .models import Fact, Report, ReportFile, Story
 

@@ -34,3 +34,13 @@ def test_visitors_cannot_preview(client, draft):
 
 def test_preview_of_unknown_kind_is_404(staff_client):
     assert staff_client.get("/en/preview/auth.user/1/").status_code == 404
+
+
+def test_a_draft_campaign_hides_its_stories_sections_and_reports(client):
+    from campaign.models import Campaign
+    from tests.factories import KOSOVO_PATH, REPORT_PATH
+
+    Campaign.objects.update(status=Campaign.Status.DRAFT)
+    for path in ("/en/campaigns/stop-violence-against-women/", "/en/campaigns/stop-violence-against-women/act-now/", f"/en{KOSOVO_PATH}", f"/en{REPORT_PATH}"):
+        assert client.get(path).status_code == 404, path
+    assert "kosovo" not in client.get("/sitemap.xml").content.decode()
