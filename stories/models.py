@@ -20,7 +20,7 @@ class Report(Publishable):
     title = models.CharField(_("title"), max_length=250)
     subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), help_text=_("Plain text; leave a blank line between paragraphs."))
-    publisher = models.CharField(_("publisher"), max_length=200, default="Amnesty International")
+    publisher = models.CharField(_("publisher"), max_length=200)
     index_number = models.CharField(_("AI index number"), max_length=40, blank=True, help_text=_("For example EUR 70/010/2004."))
     external_url = models.URLField(_("link to the published document"), blank=True, help_text=_("Used when no file is uploaded in the visitor's language."))
 

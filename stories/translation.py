@@ -19,5 +19,5 @@ class FactTranslation(TranslationOptions):
 
 @register(Report)
 class ReportTranslation(TranslationOptions):
-    fields = ("title", "subtitle", "summary", "external_url")
-    required_languages = {"en": ("title", "summary")}
+    fields = ("title", "subtitle", "summary", "publisher", "external_url")
+    required_languages = {"en": ("title", "summary", "publisher")}

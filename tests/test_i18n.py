@@ -130,3 +130,30 @@ def test_missing_translation_falls_back_to_english_marked_as_english(client):
     story.save()
     html = client.get(f"/ar{KOSOVO_PATH}").content.decode()
     assert '<h1 lang="en" dir="ltr">Kosovo: Trafficked women and girls have human rights</h1>' in html
+
+
+def visible_text(html):
+    """The words a visitor sees or hears: text, and the attributes read aloud."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    spoken = re.findall(r'(?:aria-label|alt|title|placeholder|value)="([^"]*)"', html)
+    text = re.sub(r"<[^>]+>", " ", html)
+    return " ".join([text, *spoken]).replace("&#x27;", "'").replace("&quot;", '"').replace("&amp;", "&")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded")
+@pytest.mark.parametrize("language", ["ar", "fr", "es"])
+def test_no_english_interface_string_leaks_onto_a_translated_page(client, language):
+    from tests.test_pages import PAGES
+
+    catalogue = Path(settings.BASE_DIR) / f"locale/{language}/LC_MESSAGES/django.po"
+    english = {
+        msgid
+        for msgid, strings, _fuzzy, _plural in entries(catalogue)
+        # Lower-case single words are admin field labels, and may be words of the language too ("section").
+        if strings and strings[0] != msgid and "%(" not in msgid and not re.fullmatch(r"[a-z]+", msgid)
+    }
+    for path in [*PAGES, "/no-such-page/"]:
+        text = visible_text(client.get(f"/{language}{path}").content.decode())
+        leaked = sorted(msgid for msgid in english if re.search(rf"(?<!\w){re.escape(msgid)}(?!\w)", text))
+        assert not leaked, f"/{language}{path} shows English: {leaked}"

@@ -62,10 +62,9 @@ class Seeder:
             Report,
             {"slug": report_seed["slug"]},
             lambda s: s["report"],
-            ("title", "subtitle", "summary"),
+            ("title", "subtitle", "summary", "publisher"),
             defaults={
                 "campaign": campaign,
-                "publisher": report_seed["publisher"],
                 "index_number": report_seed["index_number"],
                 "published_at": datetime.fromisoformat(report_seed["published_on"] + "T09:00:00+00:00"),
                 "external_url_en": report_seed["external_url"],
