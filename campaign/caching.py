@@ -92,7 +92,9 @@ def private_page(response):
 
 
 def page_key(request):
-    return f"page:{content_generation()}:{request.path}?{urlencode(sorted(request.GET.items()))}"
+    address = f"{request.path}?{urlencode(sorted(request.GET.items()))}"
+    # Hashed: a long address would make a key too long for some cache servers.
+    return f"page:{content_generation()}:{hashlib.blake2b(address.encode(), digest_size=20).hexdigest()}"
 
 
 class CachedPage:

@@ -2,7 +2,7 @@ from django.apps import apps
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
@@ -62,7 +62,14 @@ def render_section(request, section, preview=False):
     campaign_stories = Story.objects.published().filter(campaign=section.campaign).select_related("campaign")
     campaign_reports = Report.objects.published().filter(campaign=section.campaign).select_related("campaign")
     if section.kind == Section.Kind.STORIES:
-        context["page_obj"] = Paginator(campaign_stories, STORIES_PER_PAGE).get_page(request.GET.get("page"))
+        requested = request.GET.get("page")
+        page_obj = Paginator(campaign_stories, STORIES_PER_PAGE).get_page(requested)
+        canonical = None if page_obj.number == 1 else str(page_obj.number)
+        if requested != canonical and not preview:
+            # One address per page: "?page=01", "?page=abc" or "?page=1" would
+            # each be a separate entry in the page cache and in search engines.
+            return redirect(request.path + (f"?page={canonical}" if canonical else ""), permanent=True)
+        context["page_obj"] = page_obj
     elif section.kind == Section.Kind.RESOURCES:
         context["reports"] = campaign_reports
     elif section.kind == Section.Kind.LATEST:

@@ -127,3 +127,17 @@ def test_a_page_with_unknown_query_parameters_is_not_stored(client):
     client.get(f"/en{KOSOVO_PATH}?utm_source=x")
     request = client.get(f"/en{KOSOVO_PATH}?utm_source=x").wsgi_request
     assert cache.get(page_key(request)) is None
+
+
+def test_stories_pages_have_one_address_each(client):
+    campaign = Section.objects.get(slug="stories").campaign
+    for n in range(25):
+        make_story(campaign, f"story-{n}")
+    url = f"/en/campaigns/{CAMPAIGN_SLUG}/stories/"
+    assert client.get(url, {"page": "2"}).status_code == 200
+    assert client.get(url, {"page": "02"})["Location"] == url + "?page=2"
+    assert client.get(url, {"page": "1"})["Location"] == url
+    assert client.get(url, {"page": "7"})["Location"] == url + "?page=2"
+    html = client.get(url).content.decode()
+    assert 'href="?page=2" rel="next"' in html
+    assert f'href="{url}" rel="prev"' in client.get(url, {"page": "2"}).content.decode()
