@@ -1,13 +1,13 @@
 """Uploaded images are checked by Pillow, re-encoded and resized."""
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image as PILImage
 
 from campaign.images import validate_upload
 from campaign.models import Image
+from tests.assertions import assert_refused
 from tests.factories import image_upload
 
 pytestmark = pytest.mark.django_db
@@ -53,16 +53,12 @@ def test_metadata_is_stripped():
     ],
 )
 def test_bad_uploads_are_refused_with_a_code(upload, code):
-    with pytest.raises(ValidationError) as error:
-        validate_upload(upload)
-    assert error.value.code == code
+    assert_refused(validate_upload, upload, code)
 
 
 def test_too_many_pixels_is_refused(settings):
     settings.IMAGE_MAX_PIXELS = 1_000_000
-    with pytest.raises(ValidationError) as error:
-        validate_upload(image_upload(size=(1200, 1000)))
-    assert error.value.code == "image_too_many_pixels"
+    assert_refused(validate_upload, image_upload(size=(1200, 1000)), "image_too_many_pixels")
 
 
 def test_alt_text_is_required_in_the_admin(staff_client):

@@ -1,11 +1,11 @@
 """Report files: real documents only, shown with their format and size."""
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from stories.documents import validate_upload
 from stories.models import Report, ReportFile
+from tests.assertions import assert_refused
 from tests.factories import REPORT_PATH, pdf_upload
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -33,13 +33,9 @@ def test_uploaded_file_is_listed_with_language_format_and_size(client):
     ],
 )
 def test_bad_documents_are_refused(upload, code):
-    with pytest.raises(ValidationError) as error:
-        validate_upload(upload)
-    assert error.value.code == code
+    assert_refused(validate_upload, upload, code)
 
 
 def test_oversized_document_is_refused(settings):
     settings.REPORT_FILE_MAX_BYTES = 1024
-    with pytest.raises(ValidationError) as error:
-        validate_upload(pdf_upload(size=4096))
-    assert error.value.code == "report_file_too_large"
+    assert_refused(validate_upload, pdf_upload(size=4096), "report_file_too_large")
