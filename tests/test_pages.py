@@ -108,3 +108,10 @@ def test_share_page_builds_a_mailto_link_and_stores_nothing(client):
     assert 'href="mailto:?subject=' in html
     assert "kosovo-trafficked-women-and-girls" in html
     assert not response.cookies
+
+
+def test_report_link_in_another_language_says_which(client):
+    html = client.get(f"/ar{REPORT_PATH}").content.decode()
+    assert 'hreflang="en" rel="external">اقرأ التقرير على الإنترنت</a> (<span lang="en">English</span>)' in html
+    html = client.get(f"/en{REPORT_PATH}").content.decode()
+    assert 'hreflang="en" rel="external">Read the report online</a></li>' in html

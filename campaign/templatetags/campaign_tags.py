@@ -13,21 +13,31 @@ register.filter("paragraphs", text.paragraphs)
 
 
 @register.simple_tag
+def value_language(obj, field_name):
+    """The language that `obj.field_name` is shown in on this page.
+
+    django-modeltranslation shows the English value when a field has no
+    translation in the page's language.
+    """
+    language = get_language()
+    if getattr(obj, f"{field_name}_{language.replace('-', '_')}", None):
+        return language
+    return settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+
+
+@register.simple_tag
 def fallback_lang(obj, field_name):
     """` lang="en"` when `obj.field_name` has no translation for this page.
 
-    django-modeltranslation falls back to English; the English text must then
-    say so, for screen readers and for correct hyphenation and direction.
+    The English text must then say so, for screen readers and for correct
+    hyphenation and direction.
     """
-    language = get_language()
-    if language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+    language = value_language(obj, field_name)
+    if language == get_language():
         return ""
-    if getattr(obj, f"{field_name}_{language.replace('-', '_')}", None):
-        return ""
-    fallback = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
     if get_language_bidi():
-        return format_html(' lang="{}" dir="ltr"', fallback)
-    return format_html(' lang="{}"', fallback)
+        return format_html(' lang="{}" dir="ltr"', language)
+    return format_html(' lang="{}"', language)
 
 
 @register.simple_tag(takes_context=True)
