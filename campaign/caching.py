@@ -13,6 +13,7 @@ these pages, and nothing a supporter does empties the cache.
 
 import gzip
 import hashlib
+import re
 import time
 from functools import partial, wraps
 from urllib.parse import urlencode
@@ -22,13 +23,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.regex_helper import _lazy_re_compile
 
 GENERATION_KEY = "content-generation"
 # Headers that describe one encoding of the body, set afresh on every answer.
 PER_ENCODING_HEADERS = {"content-encoding", "content-length", "etag", "vary"}
-ACCEPTS_BROTLI = _lazy_re_compile(r"\bbr\b")
-ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
+ACCEPTS_BROTLI = re.compile(r"\bbr\b")
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 _remembered = {"generation": None, "until": 0.0}
 
