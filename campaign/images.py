@@ -1,11 +1,13 @@
 """Checking, re-encoding and resizing uploaded pictures with Pillow.
 
 Every upload is decoded and written out again, so that what we serve is a
-picture we made: no hidden payload, no EXIF location data, a known format.
+picture we made: no hidden payload, no metadata (EXIF location, XMP, ICC
+profile, comments, text chunks), a known format and a name we chose.
 """
 
 import io
-from pathlib import PurePath
+import uuid
+import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,15 +15,26 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 from PIL import Image as PILImage
-from PIL import ImageOps, UnidentifiedImageError
+from PIL import ImageCms, ImageOps, UnidentifiedImageError
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 RENDITION_WIDTHS = (480, 960, 1600)
+
+# The pixel mode an ICC profile's colour space describes.
+_PROFILE_MODES = {"RGB": "RGB", "GRAY": "L", "CMYK": "CMYK"}
 
 
 def _open(fileobj):
     fileobj.seek(0)
     return PILImage.open(fileobj, formats=ACCEPTED_FORMATS)
+
+
+def _too_many_pixels():
+    return ValidationError(
+        _("This image has too many pixels; upload one of at most %(limit)s megapixels."),
+        code="image_too_many_pixels",
+        params={"limit": settings.IMAGE_MAX_PIXELS // 1_000_000},
+    )
 
 
 def validate_upload(uploaded):
@@ -31,17 +44,36 @@ def validate_upload(uploaded):
             code="image_too_large",
             params={"limit": settings.IMAGE_MAX_BYTES // (1024 * 1024)},
         )
+    # Everything reencode() will do, so that whatever passes here can be stored.
+    _decode(uploaded)
+
+
+def _decode(uploaded):
+    """Decode every pixel of the upload; return them upright, in sRGB, with nothing else from the file.
+
+    Raises a ValidationError for anything that is not a whole JPEG, PNG or WebP
+    picture of an acceptable size.
+    """
     try:
-        with _open(uploaded) as picture:
-            width, height = picture.size
-            if width * height > settings.IMAGE_MAX_PIXELS:
-                raise ValidationError(
-                    _("This image has too many pixels; upload one of at most %(limit)s megapixels."),
-                    code="image_too_many_pixels",
-                    params={"limit": settings.IMAGE_MAX_PIXELS // 1_000_000},
-                )
-            picture.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, PILImage.DecompressionBombError) as error:
+        # Pillow only warns about a decompression bomb below twice its limit;
+        # such a file is refused as firmly as the larger ones it raises for.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            with _open(uploaded) as picture:
+                # Checked before anything is decompressed, so a small file cannot fill the memory.
+                width, height = picture.size
+                if width * height > settings.IMAGE_MAX_PIXELS:
+                    raise _too_many_pixels()
+                picture.verify()
+            # verify() only checks the structure (for JPEG it decodes nothing) and
+            # leaves the image unusable: open it again and decode it whole, which
+            # is what finds a truncated or corrupt picture.
+            with _open(uploaded) as picture:
+                picture.load()
+                return _pixels_only(picture)
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as error:
+        raise _too_many_pixels() from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, ImageCms.PyCMSError) as error:
         raise ValidationError(
             _("Upload a JPEG, PNG or WebP image. This file is not one, or it is damaged."),
             code="image_invalid",
@@ -50,22 +82,46 @@ def validate_upload(uploaded):
         uploaded.seek(0)
 
 
+def _pixels_only(picture):
+    """A new RGB (or RGBA, for a transparent PNG) image holding only the decoded pixels.
+
+    The orientation and colour profile are applied to the pixels first, since
+    neither is kept. Copying into a fresh image, rather than deleting known
+    keys, leaves Pillow nothing to write back on save (it writes
+    ``info["comment"]`` into a JPEG, for example).
+    """
+    keeps_alpha = picture.format == "PNG" and picture.mode in ("RGBA", "LA", "P")
+    icc_profile = picture.info.get("icc_profile")
+    upright = ImageOps.exif_transpose(picture)
+    rgb = _to_srgb(upright, icc_profile) if icc_profile else upright.convert("RGB")
+    if keeps_alpha:
+        rgb.putalpha(upright.convert("RGBA").getchannel("A"))
+    clean = PILImage.new(rgb.mode, rgb.size)
+    clean.paste(rgb)
+    return clean
+
+
+def _to_srgb(picture, icc_profile):
+    """Convert the pixels from the colour space their ICC profile describes to sRGB, the web's default."""
+    source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+    mode = _PROFILE_MODES.get(source.profile.xcolor_space.strip())
+    if mode is None:
+        raise ImageCms.PyCMSError(f"unsupported ICC colour space {source.profile.xcolor_space!r}")
+    return ImageCms.profileToProfile(picture.convert(mode), source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+
+
 def reencode(uploaded):
-    """Decode the upload and write it out afresh, upright and without metadata."""
-    with _open(uploaded) as picture:
-        source_format = picture.format
-        picture = ImageOps.exif_transpose(picture)
-        has_alpha = picture.mode in ("RGBA", "LA", "P") and source_format == "PNG"
-        picture = picture.convert("RGBA" if has_alpha else "RGB")
-        buffer = io.BytesIO()
-        if has_alpha:
-            picture.save(buffer, "PNG", optimize=True)
-            extension = "png"
-        else:
-            picture.save(buffer, "JPEG", quality=85, optimize=True, progressive=True)
-            extension = "jpg"
-    stem = PurePath(uploaded.name).stem[:60] or "image"
-    return ContentFile(buffer.getvalue(), name=f"{stem}.{extension}")
+    """Write the upload out afresh, upright, in sRGB, without metadata and under a random name."""
+    picture = _decode(uploaded)
+    buffer = io.BytesIO()
+    if picture.mode == "RGBA":
+        picture.save(buffer, "PNG", optimize=True)
+        extension = "png"
+    else:
+        picture.save(buffer, "JPEG", quality=85, optimize=True, progressive=True)
+        extension = "jpg"
+    # The uploader's file name can say who or where the picture is of; it is never published.
+    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")
 
 
 def make_renditions(field_file, image_id):

@@ -1,3 +1,5 @@
+import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -36,12 +38,23 @@ class Report(Publishable):
         return reverse("stories:report", args=[self.campaign.slug, self.slug])
 
 
+def report_file_path(report_file, filename):
+    """Where an uploaded report file is stored; the uploader's own file name is never used.
+
+    The random folder gives every upload an address of its own, which a CDN
+    may keep for a day; the readable name is what visitors' browsers save the
+    download as, e.g. ``reports/<hex>/so-does-that-mean-i-have-rights-fr.pdf``.
+    """
+    extension = PurePath(filename).suffix.lower()
+    return f"reports/{uuid.uuid4().hex}/{report_file.report.slug}-{report_file.language}{extension}"
+
+
 class ReportFile(models.Model):
     """One downloadable edition of a report, in one language."""
 
     report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="files")
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
-    file = models.FileField(_("file"), upload_to="reports/", validators=[documents.validate_upload])
+    file = models.FileField(_("file"), upload_to=report_file_path, max_length=255, validators=[documents.validate_upload])
     file_format = models.CharField(_("format"), max_length=10, editable=False)
     size_bytes = models.PositiveBigIntegerField(_("size in bytes"), editable=False, default=0)
 

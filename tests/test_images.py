@@ -1,9 +1,16 @@
 """Uploaded images are checked by Pillow, re-encoded and resized."""
 
+import io
+import re
+import struct
+import zlib
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image as PILImage
+from PIL import ImageCms
+from PIL.PngImagePlugin import PngInfo
 
 from campaign.images import validate_upload
 from campaign.models import Image
@@ -31,18 +38,110 @@ def test_small_image_is_never_enlarged():
     assert [r["width"] for r in image.renditions] == [300]
 
 
-def test_metadata_is_stripped():
-    picture = PILImage.new("RGB", (640, 480), (0, 0, 0))
-    exif = PILImage.Exif()
-    exif[0x010E] = "secret location note"  # ImageDescription
-    import io
+def icc_profile(swap_red_and_green=False):
+    """An sRGB ICC profile; swapped, it says the file's red channel holds green and the reverse."""
+    data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    if swap_red_and_green:
+        tag_count = struct.unpack(">I", data[128:132])[0]
+        entries = {bytes(data[132 + 12 * n : 136 + 12 * n]): 132 + 12 * n for n in range(tag_count)}
+        red, green = entries[b"rXYZ"], entries[b"gXYZ"]
+        data[red + 4 : red + 12], data[green + 4 : green + 12] = data[green + 4 : green + 12], data[red + 4 : red + 12]
+        data[84:100] = bytes(16)  # the profile ID is a checksum of the content; zero means "not computed"
+    return bytes(data)
 
+
+def jpeg_with_every_kind_of_metadata():
+    exif = PILImage.Exif()
+    exif[0x010E] = "secret exif note"  # ImageDescription
+    exif[0x8825] = {2: (42.0, 39.0, 0.0)}  # GPS latitude
     buffer = io.BytesIO()
-    picture.save(buffer, "JPEG", exif=exif)
-    upload = SimpleUploadedFile("exif.jpg", buffer.getvalue(), content_type="image/jpeg")
-    image = Image.objects.create(title="Exif", alt_text_en="Black", file=upload)
+    PILImage.new("RGB", (640, 480), (200, 30, 30)).save(
+        buffer,
+        "JPEG",
+        exif=exif,
+        xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/">secret xmp note</x:xmpmeta>',
+        icc_profile=icc_profile(),
+        comment=b"secret comment note",
+    )
+    return SimpleUploadedFile("exif.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def png_with_every_kind_of_metadata():
+    text = PngInfo()
+    text.add_text("Comment", "secret text note")
+    text.add_text("Author", "secret compressed note", zip=True)
+    text.add_itxt("Description", "secret international note", lang="en")
+    buffer = io.BytesIO()
+    PILImage.new("RGBA", (640, 480), (200, 30, 30, 128)).save(buffer, "PNG", pnginfo=text, icc_profile=icc_profile())
+    return SimpleUploadedFile("text.png", buffer.getvalue(), content_type="image/png")
+
+
+@pytest.mark.parametrize("upload", [jpeg_with_every_kind_of_metadata, png_with_every_kind_of_metadata])
+def test_stored_original_keeps_no_metadata(upload):
+    image = Image(title="Metadata", alt_text_en="A red picture", file=upload())
+    image.full_clean()
+    image.save()
     with image.file.open("rb") as stored:
-        assert b"secret location note" not in stored.read()
+        content = stored.read()
+    assert b"secret" not in content
+    with PILImage.open(io.BytesIO(content)) as picture:
+        assert not {"exif", "xmp", "icc_profile", "comment", "Comment", "Author", "Description"} & set(picture.info)
+        assert not picture.getexif()
+        assert not getattr(picture, "text", {})
+        assert picture.getpixel((0, 0))[:3] == pytest.approx((200, 30, 30), abs=3)
+
+
+def test_colour_profile_is_applied_before_it_is_dropped():
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (64, 64), (255, 0, 0)).save(buffer, "PNG", icc_profile=icc_profile(swap_red_and_green=True))
+    image = Image.objects.create(title="Profile", alt_text_en="Green", file=SimpleUploadedFile("p.png", buffer.getvalue()))
+    with image.file.open("rb") as stored, PILImage.open(stored) as picture:
+        assert "icc_profile" not in picture.info
+        assert picture.getpixel((32, 32)) == pytest.approx((0, 255, 0), abs=3)
+
+
+def test_stored_name_is_generated_not_the_uploaders():
+    image = Image.objects.create(title="Named", alt_text_en="A picture", file=image_upload("maria-at-the-shelter-in-pristina.jpg"))
+    assert re.fullmatch(r"images/originals/[0-9a-f]{32}\.jpg", image.file.name)
+    Image.objects.get().full_clean()  # the stored file passes again when staff edit the image
+
+
+def truncated_jpeg():
+    content = image_upload(size=(800, 600)).read()
+    return SimpleUploadedFile("cut.jpg", content[: len(content) * 2 // 3], content_type="image/jpeg")
+
+
+def test_truncated_jpeg_is_refused():
+    assert_refused(validate_upload, truncated_jpeg(), "image_invalid")
+
+
+def test_truncated_jpeg_gets_an_error_in_the_admin(staff_client):
+    response = staff_client.post(reverse("admin:campaign_image_add"), {"title": "Cut", "alt_text_en": "x", "file": truncated_jpeg()})
+    assert response.status_code == 200
+    assert "This file is not one, or it is damaged." in response.content.decode()
+    assert Image.objects.count() == 0
+
+
+def png_header_claiming(width, height):
+    """A tiny PNG that claims to be huge: decoding it would fill the memory."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
+def test_decompression_bomb_is_refused():
+    bomb = SimpleUploadedFile("bomb.png", png_header_claiming(100_000, 100_000), content_type="image/png")
+    assert_refused(validate_upload, bomb, "image_too_many_pixels")
+
+
+def test_pillow_bomb_warning_is_refused_too(settings, monkeypatch):
+    # Only Pillow's own limit stands in the way; above it (but below twice it) Pillow merely warns.
+    settings.IMAGE_MAX_PIXELS = 10**9
+    monkeypatch.setattr(PILImage, "MAX_IMAGE_PIXELS", 100_000)
+    assert_refused(validate_upload, image_upload(size=(400, 300)), "image_too_many_pixels")
 
 
 @pytest.mark.parametrize(
