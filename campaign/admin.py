@@ -16,9 +16,11 @@ class CampaignAdmin(PublishableAdmin):
 
 @admin.register(Section)
 class SectionAdmin(PublishableAdmin):
-    list_display = ["title", "campaign", "kind", "menu_order", "in_menu", "status"]
+    # The role decides which header and footer links lead here; its help text
+    # (on the model field) explains it on the edit form.
+    list_display = ["title", "campaign", "kind", "role", "menu_order", "in_menu", "status"]
     list_editable = ["menu_order", "in_menu"]
-    list_filter = ["campaign", "kind", "status"]
+    list_filter = ["campaign", "kind", "role", "status"]
     prepopulated_fields = {"slug": ["title_en"]}
 
 

@@ -35,6 +35,18 @@ class Section(Publishable):
         LATEST = "latest", _("Latest stories and reports")
         RESOURCES = "resources", _("List of reports")
 
+    class Role(models.TextChoices):
+        """The site-wide header and footer links that lead to a section.
+
+        Navigation finds these sections by role, not by slug, so staff can
+        rename a section's address without its links disappearing.
+        """
+
+        TAKE_ACTION = "take_action", _("Take action")
+        DONATE_OR_JOIN = "donate_or_join", _("Donate or join")
+        STORIES = "stories", _("Stories")
+        POSTCARDS = "postcards", _("Postcards")
+
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="sections")
     slug = models.SlugField(_("slug"), max_length=80, validators=[validate_slug])
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PAGE)
@@ -43,12 +55,32 @@ class Section(Publishable):
     body = models.TextField(_("body"), blank=True, help_text=_("Plain text; leave a blank line between paragraphs."))
     menu_order = models.PositiveSmallIntegerField(_("menu position"), default=0)
     in_menu = models.BooleanField(_("show in the campaign menu"), default=True)
+    role = models.CharField(
+        _("role"),
+        max_length=20,
+        choices=Role.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "The link in the site header and footer that leads to this section, whatever its address. "
+            "A campaign can give each role to only one section; leave empty for none."
+        ),
+    )
 
     class Meta:
         ordering = ["menu_order", "pk"]
         verbose_name = _("section")
         verbose_name_plural = _("sections")
-        constraints = [models.UniqueConstraint(fields=["campaign", "slug"], name="section_slug_unique_per_campaign")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "slug"], name="section_slug_unique_per_campaign"),
+            # Two "Donate" sections would leave the header link to whichever the database returned first.
+            models.UniqueConstraint(
+                fields=["campaign", "role"],
+                condition=~models.Q(role=""),
+                name="section_role_unique_per_campaign",
+                violation_error_message=_("Another section of this campaign already has this role."),
+            ),
+        ]
 
     def __str__(self):
         return self.title

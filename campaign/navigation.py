@@ -1,7 +1,7 @@
 """The featured campaign and the links that every page shows.
 
 Loaded lazily, in two queries, only when a template asks for it: the admin
-and error pages never pay for it.
+and the standalone 400 and 500 pages never pay for it.
 """
 
 from urllib.parse import urlencode
@@ -11,12 +11,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .models import Campaign, Section
-
-# Slugs of the sections that the site-wide navigation and footer point to.
-TAKE_ACTION = "act-now"
-DONATE_OR_JOIN = "donate-or-join"
-STORIES = "stories"
-POSTCARDS = "postcards"
 
 
 class SiteNavigation:
@@ -30,36 +24,40 @@ class SiteNavigation:
     @cached_property
     def sections(self):
         if self.campaign is None:
-            return {}
-        published = Section.objects.published().filter(campaign=self.campaign)
-        return {section.slug: section for section in published}
+            return []
+        return list(Section.objects.published().filter(campaign=self.campaign))
 
-    def url(self, slug):
-        section = self.sections.get(slug)
-        if section is None:
-            return None
+    @cached_property
+    def sections_by_role(self):
+        # By role, not slug: staff may rename a section's address, and its links follow it.
+        return {section.role: section for section in self.sections if section.role}
+
+    def section_url(self, section):
         return reverse("campaign:section", args=[self.campaign.slug, section.slug])
+
+    def url(self, role):
+        """The address of the campaign's published section with this role, or None."""
+        section = self.sections_by_role.get(role)
+        return None if section is None else self.section_url(section)
 
     @cached_property
     def campaign_menu(self):
-        return [
-            (section.title, reverse("campaign:section", args=[self.campaign.slug, section.slug]))
-            for section in self.sections.values()
-            if section.in_menu
-        ]
+        return [(section.title, self.section_url(section)) for section in self.sections if section.in_menu]
 
     @cached_property
     def take_action_url(self):
-        return self.url(TAKE_ACTION)
+        return self.url(Section.Role.TAKE_ACTION)
 
     @cached_property
     def donate_url(self):
-        return self.url(DONATE_OR_JOIN)
+        return self.url(Section.Role.DONATE_OR_JOIN)
 
     @cached_property
     def primary(self):
         """The three calls to action in the site header."""
-        return self._present([(_("Take action!"), self.take_action_url), (_("Donate or Join!"), self.donate_url), (_("Stories"), self.url(STORIES))])
+        return self._present(
+            [(_("Take action!"), self.take_action_url), (_("Donate or Join!"), self.donate_url), (_("Stories"), self.url(Section.Role.STORIES))]
+        )
 
     @cached_property
     def footer(self):
@@ -75,7 +73,7 @@ class SiteNavigation:
         if self.campaign:
             links.append((_("%(campaign)s home") % {"campaign": self.campaign.title}, self.campaign.get_absolute_url()))
         links += self.campaign_menu
-        links.append((_("Send virtual postcard"), self.url(POSTCARDS)))
+        links.append((_("Send virtual postcard"), self.url(Section.Role.POSTCARDS)))
         return self._present(links)
 
     @staticmethod

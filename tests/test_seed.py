@@ -47,3 +47,26 @@ def test_seed_never_overwrites_staff_edits():
     assert story.title_fr == "Titre modifié par l'équipe"
     assert story.calls_es == ""
     assert story.facts.count() == 4
+
+
+def test_seed_gives_the_linked_sections_their_roles():
+    call_command("load_seed", verbosity=0)
+    roles = dict(Section.objects.exclude(role="").values_list("role", "slug"))
+    assert roles == {
+        Section.Role.TAKE_ACTION: "act-now",
+        Section.Role.STORIES: "stories",
+        Section.Role.DONATE_OR_JOIN: "donate-or-join",
+        Section.Role.POSTCARDS: "postcards",
+    }
+
+
+def test_seed_does_not_recreate_a_section_whose_address_staff_changed():
+    call_command("load_seed", verbosity=0)
+    donate = Section.objects.get(role=Section.Role.DONATE_OR_JOIN)
+    donate.slug = "support-us"
+    donate.save()
+    first = counts()
+    # Recreating "donate-or-join" would duplicate the page and break the one-section-per-role rule.
+    call_command("load_seed", verbosity=0)
+    assert counts() == first
+    assert not Section.objects.filter(slug="donate-or-join").exists()

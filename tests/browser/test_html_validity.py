@@ -5,13 +5,13 @@ import os
 import shutil
 import subprocess
 from collections import defaultdict
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 import pytest
 from django.conf import settings
 
 from .conftest import VNU_JAR, require
-from .pages import every_page
+from .pages import error_pages, every_page
 
 pytestmark = pytest.mark.browser
 
@@ -30,9 +30,9 @@ def test_every_public_page_is_valid_html(client, seeded, tmp_path):
         assert response.status_code == status, address
         (tmp_path / f"{language}-{name}.html").write_bytes(response.content)
         addresses[f"{language}-{name}.html"] = address
-    # The server error page is a static file that Django never renders.
-    (tmp_path / "500.html").write_bytes(Path(settings.BASE_DIR, "templates", "500.html").read_bytes())
-    addresses["500.html"] = "templates/500.html"
+    for language, name, html in error_pages():
+        (tmp_path / f"{language}-{name}.html").write_text(html, encoding="utf-8")
+        addresses[f"{language}-{name}.html"] = f"{name} page ({language}), rendered by its view"
     (tmp_path / "canary.html").write_text(CANARY, encoding="utf-8")
 
     # One JVM for every page: starting Java is the slow part.

@@ -45,6 +45,12 @@ class Seeder:
     def run(self):
         campaign = self.create_once(Campaign, {"slug": CAMPAIGN_SLUG}, lambda s: s["campaign"], ("title", "intro", "body"), published=True)
         for position, section in enumerate(self.seed["en"]["sections"]):
+            role = section.get("role", "")
+            # A section that already holds this role is the seed's section under
+            # an address staff have changed: it is not missing, and the database
+            # allows only one section per role in a campaign.
+            if role and Section.objects.filter(campaign=campaign, role=role).exists():
+                continue
             self.create_once(
                 Section,
                 {"campaign": campaign, "slug": section["slug"]},
@@ -52,6 +58,7 @@ class Seeder:
                 ("title", "intro", "body"),
                 defaults={
                     "kind": SECTION_KINDS.get(section["slug"], Section.Kind.PAGE),
+                    "role": role,
                     "menu_order": position,
                     "in_menu": section["slug"] not in OUT_OF_MENU,
                 },
