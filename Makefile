@@ -37,9 +37,15 @@ setup: install messages ## Migrate, collect static files and load the seed conte
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py load_seed
 
-run: setup ## Serve the site at http://127.0.0.1:$(PORT) with gunicorn (DEBUG off)
+# `make run` always runs the local settings, whatever the shell exports; the
+# WSGI entry point on its own defaults to production.
+run: export DJANGO_SETTINGS_MODULE = campaign.settings.local
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+run: export PORT := $(PORT)
+run: export WORKERS := $(WORKERS)
+run: setup ## Serve the site at http://127.0.0.1:$(PORT): web server and worker, DEBUG off (Ctrl-C stops both)
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/gunicorn campaign.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
+	$(BIN)/honcho --procfile Procfile --no-colour start
 
 # axe-core and the Nu HTML Checker (vnu.jar) for the browser tests, pinned in
 # package-lock.json. --ignore-scripts: vnu-jar's install script would fetch a
