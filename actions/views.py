@@ -1,5 +1,6 @@
 from urllib.parse import quote
 
+from django.conf import settings
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, resolve
@@ -11,7 +12,8 @@ from campaign.caching import public_page
 
 
 @require_safe
-@public_page(query=("page",))
+# One address per shared page: CDNs may keep them, our own cache does not.
+@public_page(query=("page",), store=False)
 def share(request):
     """Send a page to a friend from the visitor's own mail program.
 
@@ -28,7 +30,7 @@ def share(request):
             resolve(path)
     except Resolver404:
         raise Http404 from None
-    page_url = request.build_absolute_uri(path)
+    page_url = settings.SITE_URL + path
     subject = _("A page from Amnesty International")
     body = _("I thought you would want to read this page from Amnesty International:") + "\n\n" + page_url
     mailto = f"mailto:?subject={quote(subject)}&body={quote(body)}"

@@ -4,12 +4,11 @@ Loaded lazily, in two queries, only when a template asks for it: the admin
 and the standalone 400 and 500 pages never pay for it.
 """
 
-from urllib.parse import urlencode
-
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from .caching import query_string
 from .models import Campaign, Section
 
 
@@ -63,7 +62,7 @@ class SiteNavigation:
     def footer(self):
         # The share page itself is not worth sharing: it links to the page it shares.
         on_share_page = self.request.path == reverse("actions:share")
-        share_url = None if on_share_page else reverse("actions:share") + "?" + urlencode({"page": self.request.path})
+        share_url = None if on_share_page else reverse("actions:share") + "?" + query_string([("page", self.request.path)])
         links = [
             (_("Join AI"), self.donate_url),
             (_("Donate"), self.donate_url),

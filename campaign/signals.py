@@ -3,7 +3,7 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .caching import bump_content_generation
+from .caching import bump_content_generation_on_commit
 
 CONTENT_MODELS = {
     "campaign.campaign",
@@ -20,4 +20,4 @@ CONTENT_MODELS = {
 @receiver(post_delete)
 def content_changed(sender, **kwargs):
     if sender._meta.label_lower in CONTENT_MODELS:
-        bump_content_generation()
+        bump_content_generation_on_commit()

@@ -1,3 +1,6 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -12,6 +15,14 @@ class I18nSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+
+    # Addresses come from SITE_URL, never from the request's Host or scheme:
+    # the sitemap is cached and shown to everyone.
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
 
 
 class HomeSitemap(I18nSitemap):

@@ -4,13 +4,22 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from . import media, public_urls
+from .caching import public_page
+from .middleware import language_neutral
 from .sitemaps import SITEMAPS
 from .views import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # ?p= is Django's own page parameter for long sitemaps.
+    path("sitemap.xml", language_neutral(public_page(sitemap, query=("p",))), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
-    re_path(r"^media/(?P<path>.+)$", media.serve, name="media"),
+    re_path(r"^media/(?P<path>.+)$", language_neutral(media.serve), name="media"),
 ]
 urlpatterns += i18n_patterns(path("", include(public_urls)))
+
+# Branded error pages in the language of the URL (campaign/errors.py).
+handler400 = "campaign.errors.bad_request"
+handler403 = "campaign.errors.permission_denied"
+handler404 = "campaign.errors.page_not_found"
+handler500 = "campaign.errors.server_error"

@@ -1,15 +1,18 @@
 from django.apps import apps
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from stories.models import Report, Story
 from stories.views import render_report, render_story
 
 from .caching import private_page, public_page
+from .middleware import language_neutral
 from .models import Campaign, Section
 
 STORIES_PER_PAGE = 20
@@ -61,6 +64,9 @@ def render_section(request, section, preview=False):
     context = {"campaign": section.campaign, "section": section, "preview": preview}
     campaign_stories = Story.objects.published().filter(campaign=section.campaign).select_related("campaign")
     campaign_reports = Report.objects.published().filter(campaign=section.campaign).select_related("campaign")
+    if section.kind != Section.Kind.STORIES and "page" in request.GET and not preview:
+        # Only the Stories list has pages; anywhere else ?page= is one more address for the same page.
+        return redirect(request.path, permanent=True)
     if section.kind == Section.Kind.STORIES:
         requested = request.GET.get("page")
         page_obj = Paginator(campaign_stories, STORIES_PER_PAGE).get_page(requested)
@@ -97,6 +103,8 @@ def preview(request, label, pk):
 
 
 @require_safe
+@language_neutral
+@public_page
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /*/preview/", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /*/preview/", f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

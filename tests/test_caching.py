@@ -35,12 +35,13 @@ def test_the_root_redirect_depends_on_the_browser_language(client):
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="de-DE")["Location"] == "/en/"
 
 
-def test_an_edit_shows_at_once_although_pages_are_cached(client):
+def test_an_edit_shows_at_once_although_pages_are_cached(client, django_capture_on_commit_callbacks):
     url = f"/en{KOSOVO_PATH}"
     assert "Kosovo: Trafficked" in client.get(url).content.decode()
     story = Story.objects.get()
     story.title_en = "Kosovo: an edited title"
-    story.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        story.save()
     assert "Kosovo: an edited title" in client.get(url).content.decode()
 
 
@@ -107,7 +108,7 @@ def test_pages_are_compressed_for_slow_links(client, accept, encoding):
         assert "كوسوفو" in decompress(response.content).decode()
 
 
-def test_unchanged_page_answers_304_to_a_revalidating_cdn(client):
+def test_unchanged_page_answers_304_to_a_revalidating_cdn(client, django_capture_on_commit_callbacks):
     url = f"/en{KOSOVO_PATH}"
     etag = client.get(url, HTTP_ACCEPT_ENCODING="br")["ETag"]
     response = client.get(url, HTTP_ACCEPT_ENCODING="br", HTTP_IF_NONE_MATCH=etag)
@@ -115,7 +116,8 @@ def test_unchanged_page_answers_304_to_a_revalidating_cdn(client):
     assert response.content == b""
     story = Story.objects.get()
     story.title_en = "Changed"
-    story.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        story.save()
     assert client.get(url, HTTP_ACCEPT_ENCODING="br", HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 

@@ -104,8 +104,8 @@ def test_language_switcher_keeps_the_page(client):
 def test_hreflang_alternates_with_x_default(client):
     html = client.get(f"/es{KOSOVO_PATH}").content.decode()
     for language in LANGUAGES:
-        assert f'<link rel="alternate" hreflang="{language}" href="http://testserver/{language}{KOSOVO_PATH}">' in html
-    assert f'<link rel="alternate" hreflang="x-default" href="http://testserver/en{KOSOVO_PATH}">' in html
+        assert f'<link rel="alternate" hreflang="{language}" href="https://campaign.example.org/{language}{KOSOVO_PATH}">' in html
+    assert f'<link rel="alternate" hreflang="x-default" href="https://campaign.example.org/en{KOSOVO_PATH}">' in html
 
 
 @pytest.mark.django_db
@@ -113,8 +113,8 @@ def test_hreflang_alternates_with_x_default(client):
 def test_sitemap_lists_every_language(client):
     xml = client.get("/sitemap.xml").content.decode()
     for language in LANGUAGES:
-        assert f"<loc>http://testserver/{language}{KOSOVO_PATH}</loc>" in xml
-        assert f'hreflang="{language}" href="http://testserver/{language}{KOSOVO_PATH}"' in xml
+        assert f"<loc>https://campaign.example.org/{language}{KOSOVO_PATH}</loc>" in xml
+        assert f'hreflang="{language}" href="https://campaign.example.org/{language}{KOSOVO_PATH}"' in xml
     assert 'hreflang="x-default"' in xml
 
 

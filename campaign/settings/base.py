@@ -6,8 +6,10 @@ Configuration comes from the environment (see `.env.example` and the README).
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Everything the site writes at run time (database, media, generated key,
@@ -23,9 +25,27 @@ def env_bool(name, default=False):
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
+def site_url(value):
+    """The site's canonical origin, such as https://campaign.example.org.
+
+    Every absolute link (hreflang, canonical, sitemap, share and email links)
+    is built from it, never from the request's Host or scheme, so a forged
+    header cannot end up in a cached page.
+    """
+    parts = urlsplit(value.strip())
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path.strip("/") or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"SITE_URL must be an origin such as https://campaign.example.org, not {value!r}.")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 DEBUG = False
+SITE_URL = site_url(os.environ.get("SITE_URL", "http://127.0.0.1:8000"))
+# An optional .onion address of the same site, announced to Tor Browser by an
+# Onion-Location header on every page.
+ONION_URL = site_url(os.environ["ONION_URL"]) if os.environ.get("ONION_URL") else ""
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "campaign.errors.csrf_failure"
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so it can patch it.
@@ -42,6 +62,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_ratelimit",
     "campaign",
     "stories",
     "actions",
@@ -52,11 +73,11 @@ MIDDLEWARE = [
     "campaign.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are compressed for slow links; WhiteNoise already serves static files compressed.
-    "django.middleware.gzip.GZipMiddleware",
+    "campaign.middleware.GZipMiddleware",
     # Cached public pages are answered here, before sessions, language and URL resolution.
     "campaign.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "campaign.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -105,8 +126,11 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A shared Redis cache when REDIS_URL is set (several web nodes); otherwise
-# each process keeps its own memory cache.
+# One cache shared by every process: the page cache, its content generation
+# and the rate limits must agree across web workers and the mail worker, or an
+# edit shows on some requests and not others. Redis at scale (several nodes);
+# otherwise DiskCache, a SQLite-backed store under var/ that all processes of
+# `make run` share, with atomic increments. See the README for the choice.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -116,24 +140,56 @@ if os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "svaw"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "campaign.cache_backends.SharedDiskCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "SHARDS": 4,
+            # Seconds a writer waits for SQLite's lock before retrying; readers never wait (WAL).
+            "DATABASE_TIMEOUT": 0.25,
+            "OPTIONS": {"size_limit": 256 * 1024 * 1024},
+        }
+    }
+# django-ratelimit counts in the shared cache, so limits hold across processes.
+RATELIMIT_USE_CACHE = "default"
+SILENCED_SYSTEM_CHECKS = [
+    # "not officially supported": both of our backends increment atomically
+    # (Redis INCRBY; DiskCache in one SQLite transaction), which is what
+    # django-ratelimit needs; tests/test_shared_cache.py proves it.
+    "django_ratelimit.W001",
+]
 
 # How long a CDN and browsers may keep a public content page, in seconds.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
-# How long a node trusts its own copy of the content generation (see
-# campaign/caching.py): an edit reaches other nodes at most this late.
-GENERATION_MEMO_SECONDS = float(os.environ.get("GENERATION_MEMO_SECONDS", "1"))
 
 # Staff sign-in: django-axes locks an account or address out after repeated
 # failures; production also asks for a one-time code (django-otp, TOTP).
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 STAFF_REQUIRE_OTP = env_bool("STAFF_REQUIRE_OTP", False)
+# The lock is on username and address together, so someone who knows a staff
+# username cannot lock that person out from elsewhere.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "campaign.client_ip.client_ip"
 OTP_TOTP_ISSUER = "Amnesty International campaigns"
+# What that lock misses, throttled in the shared cache (django-ratelimit),
+# counting every POST to the sign-in form: one address trying many usernames,
+# and many addresses trying one username. The second window is short, so an
+# attacker cannot keep a real staff member out for long.
+STAFF_LOGIN_RATE_PER_IP = "20/h"
+STAFF_LOGIN_RATE_PER_USERNAME = "10/15m"
+# The client's address, for both of the above. Behind proxies REMOTE_ADDR is
+# the nearest proxy; TRUSTED_PROXY_COUNT says how many proxies append to
+# CLIENT_IP_HEADER, and only that many entries from its right are believed.
+# 0 (the default) ignores the header, which any client can forge.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of proxies in front of the site.")
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "X-Forwarded-For").strip()
+RATELIMIT_IP_META_KEY = "campaign.client_ip.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -169,6 +225,7 @@ STORAGES = {
 }
 # Hashed file names never change, so they may be cached for a year.
 WHITENOISE_MAX_AGE = 31536000
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 # Uploads: keep them small enough that a forged image cannot exhaust memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -9,7 +9,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403 - settings modules extend their base by design
-from .base import env_bool
+from .base import env_bool, site_url
 
 
 def required(name):
@@ -20,6 +20,9 @@ def required(name):
 
 
 SECRET_KEY = required("SECRET_KEY")
+SITE_URL = site_url(required("SITE_URL"))
+if not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must start with https:// in production.")
 ALLOWED_HOSTS = [host.strip() for host in required("ALLOWED_HOSTS").split(",") if host.strip()]
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -4,7 +4,7 @@ from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_bidi
 
-from campaign import text
+from campaign import caching, text
 
 register = template.Library()
 
@@ -48,3 +48,9 @@ def page_in_languages(context):
         {"code": code, "name": name, "url": translate_url(path, code), "current": code == get_language()}
         for code, name in settings.LANGUAGES
     ]
+
+
+@register.simple_tag(takes_context=True)
+def live(context, name, argument=""):
+    """A value that stays current inside cached pages, such as a count (see campaign/caching.py)."""
+    return caching.live_placeholder(context["request"], name, argument)
