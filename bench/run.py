@@ -55,10 +55,10 @@ class BenchError(Exception):
 
 def bench_env(var_dir, redis_url=None):
     env = dict(os.environ)
-    env.setdefault("DJANGO_SETTINGS_MODULE", "campaign.settings.local")  # as the Makefile does
+    env["DJANGO_SETTINGS_MODULE"] = "campaign.settings.local"  # as `make run` does
     env["VAR_DIR"] = str(var_dir)
     # Never reach the developer's database or shared cache: SQLite and the
-    # per-process memory cache under the bench VAR_DIR, unless asked otherwise.
+    # shared DiskCache under the bench VAR_DIR, unless asked otherwise.
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     if redis_url:
@@ -156,9 +156,11 @@ class Server:
         self.log = None
 
     def command(self):
-        command = [str(BIN_DIR / "gunicorn"), "campaign.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers)]
-        if self.access_log:
-            command += ["--access-logfile", "-"]
+        # The Procfile's web line.
+        command = [str(BIN_DIR / "gunicorn"), "campaign.wsgi", "--config", "campaign/gunicorn_conf.py"]
+        command += ["--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers)]
+        if not self.access_log:
+            command += ["--access-logfile", os.devnull]
         return command
 
     def start(self, ready_path, timeout=60):
@@ -347,7 +349,7 @@ def report(args, info, samples, slices, weight, same_bytes, django_only, git_com
         "",
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · commit {git_commit} · Python {platform.python_version()} · {os.cpu_count()} CPUs · "
         f"gunicorn as `make run` starts it, {args.workers} workers{'' if args.access_log else ', no access log'} · "
-        f"cache: {'Redis' if args.redis_url else 'LocMemCache (one per worker)'} · {args.clients} concurrent clients{reconnect} · "
+        f"cache: {'Redis' if args.redis_url else 'DiskCache (shared by the workers)'} · {args.clients} concurrent clients{reconnect} · "
         f"{args.seconds:g} s per target in {args.slices} alternating slices, after {args.warmup:g} s warm-up per target",
         "",
         f"Page: `{KOSOVO_PATH}` ({info['bytes']} bytes of HTML); static copy: `{info['static_url']}` ({'same bytes' if same_bytes else 'NOT the same bytes'}). "
