@@ -149,6 +149,9 @@ def public_page(view=None, *, query=(), store=True):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            # A form posted back to its page: the answer is this visitor's alone.
+            return private_page(view(request, *args, **kwargs))
         canonical = canonical_query(request, query)
         if any(name not in query or len(values) != 1 or values[0] == "" for name, values in request.GET.lists()):
             return HttpResponsePermanentRedirect(request.path + (f"?{canonical}" if canonical else ""))

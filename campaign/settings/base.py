@@ -63,9 +63,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_ratelimit",
+    "post_office",
     "campaign",
     "stories",
     "actions",
+    "actions.outbox",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +235,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 REPORT_FILE_MAX_BYTES = int(os.environ.get("REPORT_FILE_MAX_BYTES", str(50 * 1024 * 1024)))
 IMAGE_MAX_BYTES = 15 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000
+
+# Forms: crispy-forms with the site's own accessible pack (templates/campaign_forms/).
+CRISPY_TEMPLATE_PACK = "campaign_forms"
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["campaign_forms"]
 
 # Email: no message is sent inside a web request; a worker delivers stored mail.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
