@@ -236,6 +236,15 @@ REPORT_FILE_MAX_BYTES = int(os.environ.get("REPORT_FILE_MAX_BYTES", str(50 * 102
 IMAGE_MAX_BYTES = 15 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000
 
+# What visitors may ask the site to mail to others (send to a friend,
+# postcards), counted in the shared cache: actions/outbox/limits.py.
+VISITOR_MAIL_LIMITS = {
+    "ip": os.environ.get("MAIL_LIMIT_PER_IP", "20/h"),
+    "sender": os.environ.get("MAIL_LIMIT_PER_SENDER", "20/d"),
+    "recipient": os.environ.get("MAIL_LIMIT_PER_RECIPIENT", "3/30d"),
+    "site": os.environ.get("MAIL_LIMIT_SITE_WIDE", "1000/h"),
+}
+
 # Forms: crispy-forms with the site's own accessible pack (templates/campaign_forms/).
 CRISPY_TEMPLATE_PACK = "campaign_forms"
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["campaign_forms"]
