@@ -36,3 +36,12 @@ def paragraphs(text):
     blocks = [block.strip() for block in PARAGRAPH_BREAK.split(str(text or "").strip()) if block.strip()]
     html = "\n".join("<p>" + isolate(block).replace("\n", "<br>") + "</p>" for block in blocks)
     return mark_safe(html)  # noqa: S308 - built from escaped pieces
+
+
+def isolate_text(text):
+    """Plain text (emails): a name or title wrapped in Unicode isolates, FSI … PDI.
+
+    An Arabic name inside an English sentence, or a Latin one inside Arabic,
+    would otherwise reorder the words around it.
+    """
+    return f"\u2068{text}\u2069"

@@ -9,6 +9,7 @@ from campaign import caching, text
 register = template.Library()
 
 register.filter("isolate", text.isolate)
+register.filter("isolate_text", text.isolate_text)
 register.filter("paragraphs", text.paragraphs)
 
 
