@@ -249,13 +249,37 @@ VISITOR_MAIL_LIMITS = {
 CRISPY_TEMPLATE_PACK = "campaign_forms"
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["campaign_forms"]
 
-# Email: no message is sent inside a web request; a worker delivers stored mail.
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
+# Email: no message is sent inside a web request. queue_email (actions/outbox/)
+# stores it with the action that caused it; the worker, `manage.py deliver_mail`
+# (started by `make run`), delivers it: through the SMTP server EMAIL_HOST if it
+# is set, otherwise as one .eml file per message under var/mail/.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "actions.outbox.backends.EmlFileBackend"
+EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = 20
+# post_office's Email table is the queue. Its worker sends through our backend,
+# which wraps EMAIL_BACKEND and tells temporary failures from permanent ones;
+# actions/outbox/delivery.py retries the first after 1, 2, 4… minutes (at most
+# 4 hours apart), fails the second at once, and forgets sent mail.
+POST_OFFICE = {
+    "BACKENDS": {"default": "actions.outbox.backends.DeliveryBackend"},
+    "DEFAULT_PRIORITY": "medium",
+    # Attempts after the first: 12 is about 20 hours of back-off.
+    "MAX_RETRIES": int(os.environ.get("MAIL_MAX_RETRIES", "12")),
+    # Small batches: a stopping worker finishes quickly, a killed one resends little.
+    "BATCH_SIZE": 20,
+    # One Log row per attempt: the worker reads temporary and permanent failures from it.
+    "LOG_LEVEL": 2,
+}
+MAIL_WORKER_INTERVAL = float(os.environ.get("MAIL_WORKER_INTERVAL", "2"))
+MAIL_RETRY_FIRST_SECONDS = 60
+MAIL_RETRY_MAX_SECONDS = 4 * 60 * 60
+MAIL_FAILED_RETENTION_DAYS = int(os.environ.get("MAIL_FAILED_RETENTION_DAYS", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Amnesty International <campaigns@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -26,3 +26,7 @@ AXES_ENABLED = False
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Mail goes to Django's locmem outbox (mail.outbox); tests that deliver over
+# SMTP point EMAIL_BACKEND, EMAIL_HOST and EMAIL_PORT at their own server.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_FILE_PATH = tempfile.mkdtemp(prefix="svaw-test-mail-")
