@@ -50,3 +50,70 @@ def error_pages():
         for language in ERROR_LANGUAGES
         for name, view in ERROR_VIEWS.items()
     ]
+
+
+# A signer's own pages (actions/petitions/supporter_views.py) in each state:
+# their signatures, the withdrawal question, withdrawn, a bad and an expired
+# link, the "email me a link" form (empty and with a mistake) and its answer.
+# They need a signature and a link of their own, made by supporter_pages().
+SUPPORTER_LANGUAGES = ("en", "ar")
+
+
+def supporter_pages():
+    """(language, name, address, expected status) of each state of the signer's pages, for a signature made now."""
+    import time
+    from unittest import mock
+
+    from django.urls import reverse
+    from django.utils import timezone, translation
+
+    from actions.petitions import services
+    from actions.petitions.models import Action, Signature
+    from campaign.models import Campaign
+
+    action = Action.objects.filter(slug="check-my-signatures").first() or Action.objects.create(
+        campaign=Campaign.objects.order_by("pk").first(),
+        slug="check-my-signatures",
+        title_en="Protect survivors of trafficking",
+        title_ar="احموا الناجيات من الاتجار بالبشر",
+        summary_en="Summary.",
+        targets_en="The authorities.",
+        appeal_en="Act now.",
+        status=Action.Status.PUBLISHED,
+    )
+    signature = Signature.objects.filter(action=action).first() or Signature.objects.create(
+        action=action,
+        name="فاطمة Ahmed",
+        email="fatima.check@example.org",
+        country="MA",
+        comment="For my sister.",
+        language="ar",
+        confirmed_at=timezone.now(),
+    )
+    token = services.supporter_token(signature.mailbox)
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - 30 * 86400):
+        expired = services.supporter_token(signature.mailbox)
+    pages = []
+    for language in SUPPORTER_LANGUAGES:
+        with translation.override(language):
+            pages += [
+                (language, "supporter-signatures", reverse("petitions:supporter", args=[token]), 200),
+                (language, "supporter-withdraw", reverse("petitions:supporter_withdraw", args=[token, signature.pk]), 200),
+                (language, "supporter-withdrawn", reverse("petitions:supporter_withdrawn", args=[token]), 200),
+                (language, "supporter-bad-link", reverse("petitions:supporter", args=[token[:-4] + "abcd"]), 404),
+                (language, "supporter-expired-link", reverse("petitions:supporter", args=[expired]), 410),
+                (language, "supporter-request", reverse("petitions:supporter_request"), 200),
+                (language, "supporter-request-sent", reverse("petitions:supporter_request_sent"), 200),
+            ]
+    return pages
+
+
+def supporter_request_with_mistakes(client):
+    """(language, name, address, HTML) of "email me a link" posted with a malformed address."""
+    states = []
+    for language in SUPPORTER_LANGUAGES:
+        address = f"/{language}/my-signatures/"
+        response = client.post(address, {"email": "not an address"}, HTTP_SEC_FETCH_SITE="same-origin")
+        assert response.status_code == 400, address
+        states.append((language, "supporter-request-errors", address, response.content.decode()))
+    return states

@@ -80,3 +80,27 @@ def test_skip_link_comes_first_shows_and_moves_focus_to_main(site, page, languag
     assert box["y"] >= 0 and 0 <= box["x"] and box["x"] + box["width"] <= page.viewport_size["width"], "the focused skip link is off screen"
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "main"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_signers_own_pages_pass_axe_in_every_state(site, new_page, axe_source, viewport):
+    """Signatures, withdrawal question, withdrawn, bad and expired links, the link form (empty, with a mistake) and its answer."""
+    from .pages import SUPPORTER_LANGUAGES, supporter_pages
+
+    page = new_page(viewport=viewport)
+    problems = []
+    for language, name, address, status in supporter_pages():
+        response = page.goto(site + address)
+        assert response.status == status, address
+        violations = axe_violations(page, axe_source)
+        if violations:
+            problems.append(describe(f"{name} ({language})", violations))
+    for language in SUPPORTER_LANGUAGES:
+        page.goto(f"{site}/{language}/my-signatures/")
+        page.locator("#id_email").fill("not an address")
+        page.locator("#supporter-link-form [type=submit]").click()
+        page.wait_for_selector(".error-summary")
+        violations = axe_violations(page, axe_source)
+        if violations:
+            problems.append(describe(f"supporter-request with a mistake ({language})", violations))
+    assert not problems, "axe-core found WCAG violations:\n" + "\n".join(problems)

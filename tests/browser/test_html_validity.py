@@ -60,3 +60,32 @@ def test_every_public_page_is_valid_html(client, seeded, tmp_path):
     if warnings:
         report += "\n\nWarnings (allowed, shown for context):\n" + "\n".join(f"{address}:\n" + "\n".join(lines) for address, lines in warnings.items())
     assert not errors, f"The Nu HTML Checker found errors in {len(errors)} pages:\n{report}"
+
+
+def test_the_signers_own_pages_are_valid_html(client, seeded, tmp_path):
+    """The signer's pages in each state (tests/browser/pages.py: supporter_pages), checked by one run of vnu.jar."""
+    from .pages import supporter_pages, supporter_request_with_mistakes
+
+    java = shutil.which("java")
+    require(java, "java")
+    require(VNU_JAR.exists(), f"{os.path.relpath(VNU_JAR, settings.BASE_DIR)} (run `make node-tools`)")
+    addresses = {}
+    for language, name, address, status in supporter_pages():
+        response = client.get(address)
+        assert response.status_code == status, address
+        (tmp_path / f"{language}-{name}.html").write_bytes(response.content)
+        addresses[f"{language}-{name}.html"] = address
+    for language, name, address, html in supporter_request_with_mistakes(client):
+        (tmp_path / f"{language}-{name}.html").write_text(html, encoding="utf-8")
+        addresses[f"{language}-{name}.html"] = f"{address}, posted ({name})"
+    (tmp_path / "canary.html").write_text(CANARY, encoding="utf-8")
+    files = [str(tmp_path / file_name) for file_name in [*addresses, "canary.html"]]
+    result = subprocess.run([java, "-jar", str(VNU_JAR), "--format", "json", "--stdout", *files], capture_output=True, text=True, timeout=240)
+    messages = json.loads(result.stdout)["messages"]
+    assert any(PurePosixPath(message.get("url", "")).name == "canary.html" for message in messages), "vnu.jar did not check the files"
+    errors = []
+    for message in messages:
+        file_name = PurePosixPath(message.get("url", "")).name
+        if message["type"] != "info" and file_name != "canary.html":
+            errors.append(f"{addresses.get(file_name)}: line {message.get('lastLine', '?')}: {message['message']}\n    {message.get('extract', '').strip()}")
+    assert not errors, "The Nu HTML Checker found errors:\n" + "\n".join(errors)
