@@ -111,6 +111,17 @@ def clock(monkeypatch):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("name", ['Ana {% now "Y" %}', "{% bogus %}", "{{ settings.SECRET_KEY }}"])
+def test_template_code_a_visitor_types_stays_text(email_templates, name):
+    """Rendered once, by our templates: nothing a visitor typed is rendered again as a template."""
+    email = queue(name=name)
+    email.refresh_from_db()
+    assert name in email.message
+    message = email.prepare_email_message()
+    assert name in message.body
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("language,direction", [("en", "ltr"), ("ar", "rtl"), ("fr", "ltr"), ("es", "ltr")])
 def test_an_email_arrives_in_the_page_language_with_both_parts_from_the_site(smtp_outbox, email_templates, language, direction):
     queue(name="O'Neil", language=language, reply_to=f"Visitor <{VISITOR}>")

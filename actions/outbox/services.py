@@ -24,6 +24,7 @@ be exactly one mailbox each.
 
 import re
 import unicodedata
+from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,8 +33,9 @@ from django.template import Context
 from django.template.loader import get_template
 from django.utils import translation
 from django.utils.text import Truncator
-from post_office import mail
-from post_office.models import PRIORITY
+from post_office.models import PRIORITY, STATUS, Email
+from post_office.settings import get_message_id_enabled, get_message_id_fqdn
+from post_office.utils import create_attachments
 
 SUBJECT_MAX_CHARACTERS = 200
 NAME_MAX_CHARACTERS = 100
@@ -115,14 +117,21 @@ def queue_email(template, *, to, context, language, reply_to=None, send_at=None,
     subject, text, html = render_email(template, context, site_language(language))
     if attachments:
         attachments = {one_line(name): file for name, file in attachments.items()}
-    return mail.send(
-        recipients=recipients,
-        sender=settings.DEFAULT_FROM_EMAIL,
+    # Not post_office's mail.send(): it renders the subject and bodies once
+    # more as Django templates, so a visitor who wrote {% now "Y" %} in a name
+    # would run template code, and {% bogus %} would lose their action.
+    email = Email.objects.create(
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=recipients,
         subject=subject,
         message=text,
         html_message=html,
         headers=headers,
         scheduled_time=send_at,
-        attachments=attachments,
         priority=PRIORITY.medium,
+        status=STATUS.queued,
+        message_id=make_msgid(domain=get_message_id_fqdn()) if get_message_id_enabled() else None,
     )
+    if attachments:
+        email.attachments.add(*create_attachments(attachments))
+    return email
