@@ -194,9 +194,12 @@ def test_an_unpublished_section_is_gone_from_every_worker_at_once(make_run):
 def test_the_access_log_keeps_no_visitor_address_or_query(make_run):
     base_url, log_path = make_run
     fetch(f"{base_url}/en/share/?page=/en{KOSOVO_PATH}")
+    token = "MTIz:1vFZr2:abcDEF123_xyz"  # the shape of a confirmation link's token
+    fetch(f"{base_url}/en/act/confirm/{token}/")
     time.sleep(0.5)
     requests = [line for line in log_path.read_text().splitlines() if '"GET ' in line]
     assert requests, "the access log is written"
     for line in requests:
         assert "127.0.0.1" not in line
         assert "?" not in line
+        assert token not in line
