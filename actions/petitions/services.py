@@ -13,9 +13,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_ratelimit.core import get_usage
+from post_office.models import STATUS, Email
 
 from actions.outbox.services import queue_email
 
@@ -156,8 +159,13 @@ def withdraw(signature):
 
 
 def erase_mailbox(email):
-    """Delete every signature of the mailbox that `email` names; returns how many."""
-    deleted, _ = Signature.objects.filter(mailbox=mailbox_key(email)).delete()
+    """Delete every signature of the mailbox that `email` names, and mail still waiting for it; returns how many signatures."""
+    with transaction.atomic():
+        signatures = Signature.objects.filter(mailbox=mailbox_key(email))
+        addresses = set(signatures.values_list("email", flat=True)) | {email.strip()}
+        # Sent mail keeps no recipient already (actions/outbox/delivery.py); unsent mail must not go out.
+        Email.objects.exclude(status=STATUS.sent).filter(to__in=[address for address in addresses if address]).delete()
+        deleted, _ = signatures.delete()
     return deleted
 
 
@@ -166,14 +174,16 @@ def anonymise_closed_actions(now=None):
     now = now or timezone.now()
     cutoff = now - timezone.timedelta(days=30 * settings.SIGNATURE_RETENTION_MONTHS)
     closed = Action.objects.filter(closes_at__lte=cutoff)
-    signatures = Signature.objects.filter(action__in=closed, anonymised_at__isnull=True)
-    count = 0
-    for signature in signatures.iterator():
-        Signature.objects.filter(pk=signature.pk).update(
-            name="", email="", mailbox=f"anonymised-{signature.pk}", comment="", ip_address=None, show_name=False, anonymised_at=now
-        )
-        count += 1
-    return count
+    # One statement for any number of rows; each keeps a mailbox of its own for the unique constraint.
+    return Signature.objects.filter(action__in=closed, anonymised_at__isnull=True).update(
+        name="",
+        email="",
+        mailbox=Concat(Value("anonymised-"), Cast("pk", output_field=CharField())),
+        comment="",
+        ip_address=None,
+        show_name=False,
+        anonymised_at=now,
+    )
 
 
 def delete_old_ip_addresses(now=None):
