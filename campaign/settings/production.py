@@ -21,6 +21,8 @@ def required(name):
 
 SECRET_KEY = required("SECRET_KEY")
 SITE_URL = site_url(required("SITE_URL"))
+# Without it the worker would quietly write production mail to files under var/mail/.
+EMAIL_HOST = required("EMAIL_HOST")
 if not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must start with https:// in production.")
 ALLOWED_HOSTS = [host.strip() for host in required("ALLOWED_HOSTS").split(",") if host.strip()]
