@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from actions.sharing.pages import is_shareable
+
 from .caching import query_string
 from .models import Campaign, Section
 
@@ -60,9 +62,8 @@ class SiteNavigation:
 
     @cached_property
     def footer(self):
-        # The share page itself is not worth sharing: it links to the page it shares.
-        on_share_page = self.request.path == reverse("actions:share")
-        share_url = None if on_share_page else reverse("actions:share") + "?" + query_string([("page", self.request.path)])
+        # Only pages that can be sent get the link: not the share form itself, a preview or an error page.
+        share_url = reverse("sharing:share") + "?" + query_string([("page", self.request.path)]) if is_shareable(self.request) else None
         links = [
             (_("Join AI"), self.donate_url),
             (_("Donate"), self.donate_url),

@@ -18,5 +18,5 @@ campaign_patterns = (
 urlpatterns = [
     path("", include(campaign_patterns)),
     path("", include("stories.urls")),
-    path("", include("actions.urls")),
+    path("", include("actions.sharing.urls")),
 ]

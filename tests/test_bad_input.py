@@ -1,6 +1,9 @@
 """Odd requests get a clear answer, never a server error."""
 
+from urllib.parse import urlencode
+
 import pytest
+from post_office.models import Email
 
 from tests.factories import CAMPAIGN_SLUG
 
@@ -29,11 +32,20 @@ ODD_SHARED_ADDRESSES = ["", "/", "\x00", "/en/\x00", "/" + "a" * 5000, "javascri
 ODD_PATHS = ["/en/campaigns/%00/", "/ar/campaigns/" + "x" * 3000 + "/", "/fr/preview/stories.story/99999999999999999999/", "/es/campaigns/a/b/c/d/"]
 
 
+@pytest.mark.parametrize("url", ["/en/share/", "/en/share/sent/"])
 @pytest.mark.parametrize("shared", ODD_SHARED_ADDRESSES)
-def test_sharing_an_odd_address_is_a_clean_404(client, shared):
+def test_sharing_an_odd_address_is_a_clean_404(client, url, shared):
     # An empty ?page= first redirects to the address without it.
-    response = client.get("/en/share/", {"page": shared}, follow=True)
+    response = client.get(url, {"page": shared}, follow=True)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("shared", ODD_SHARED_ADDRESSES)
+def test_posting_the_share_form_about_an_odd_address_is_a_clean_404(client, shared):
+    data = {"name": "Ana", "email": "ana@example.org", "friend_1": "bo@example.net"}
+    response = client.post(f"/en/share/?{urlencode({'page': shared})}", data, HTTP_SEC_FETCH_SITE="same-origin")
+    assert response.status_code == 404
+    assert not Email.objects.exists()
 
 
 @pytest.mark.parametrize("path", ODD_PATHS)

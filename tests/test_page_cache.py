@@ -153,8 +153,8 @@ def _stored_page_keys():
     return set(backend._cache.get_client().scan_iter(match="*:page:*"))
 
 
-def test_the_share_page_is_not_stored_per_target(client):
-    url = f"/en/share/?page=/en{KOSOVO_PATH}"
+@pytest.mark.parametrize("url", [f"/en/share/?page=/en{KOSOVO_PATH}", f"/en/share/sent/?page=/en{KOSOVO_PATH}"])
+def test_the_share_page_is_not_stored_per_target(client, url):
     response = client.get(url)
     assert response.status_code == 200
     assert "public" in response["Cache-Control"], "CDNs may still keep it"

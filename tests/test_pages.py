@@ -25,6 +25,7 @@ PAGES = [
     KOSOVO_PATH,
     REPORT_PATH,
     f"/share/?page=/en{KOSOVO_PATH}",
+    f"/share/sent/?page=/en{KOSOVO_PATH}",
 ]
 
 
@@ -96,9 +97,10 @@ def test_unknown_page_is_a_translated_404(client):
     assert "Page introuvable" in response.content.decode()
 
 
-def test_share_page_refuses_other_sites(client):
+@pytest.mark.parametrize("url", ["/en/share/", "/en/share/sent/"])
+def test_share_page_refuses_other_sites(client, url):
     for shared in ("//evil.example/", "https://evil.example/", "/en/no-such-page/"):
-        assert client.get("/en/share/", {"page": shared}, follow=True).status_code == 404
+        assert client.get(url, {"page": shared}, follow=True).status_code == 404
 
 
 def test_share_page_builds_a_mailto_link_and_stores_nothing(client):
@@ -106,6 +108,7 @@ def test_share_page_builds_a_mailto_link_and_stores_nothing(client):
     html = response.content.decode()
     assert 'href="mailto:?subject=' in html
     assert "kosovo-trafficked-women-and-girls" in html
+    assert '<form action="/es/share/?page=/es' in html, "and a form that sends it by the site's own mail"
     assert not response.cookies
 
 

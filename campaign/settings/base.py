@@ -66,8 +66,8 @@ INSTALLED_APPS = [
     "post_office",
     "campaign",
     "stories",
-    "actions",
     "actions.outbox",
+    "actions.sharing",
 ]
 
 MIDDLEWARE = [

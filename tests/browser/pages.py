@@ -1,7 +1,7 @@
 """Every public page of the site, as the accessibility and HTML checks visit them."""
 
 from django.core.exceptions import DisallowedHost, PermissionDenied
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 
 from campaign import errors
 from tests.factories import CAMPAIGN_SLUG, KOSOVO_PATH, LANGUAGES, REPORT_PATH
@@ -17,6 +17,7 @@ PAGES = {
     "story": (KOSOVO_PATH, 200),
     "report": (REPORT_PATH, 200),
     "share": ("/share/?page=/{lang}/", 200),
+    "share-sent": ("/share/sent/?page=/{lang}/", 200),
     "not-found": ("/no-such-page/", 404),
 }
 
@@ -30,6 +31,34 @@ def every_page():
     """(language, name, url, expected status) for each page in each language."""
     return [(language, name, url(language, name), status) for language in LANGUAGES for name, (_path, status) in PAGES.items()]
 
+
+# The share form in the states a visitor meets after posting it (the empty
+# form and the thank-you page are in PAGES): with mistakes, and over the
+# sending limits. Checked in these languages, left to right and right to left.
+SHARE_FORM_LANGUAGES = ("en", "ar")
+SHARE_FORM_DATA = {"name": "Ana", "email": "ana@example.org", "friend_1": "bo@example.net", "note": "Please read this."}
+SHARE_FORM_MISTAKES = {"name": "", "email": "not an address", "friend_2": "bo@example.net", "friend_3": "BO@example.net", "note": "www.example.com"}
+# Every limit at nothing: any email at all is one too many.
+NO_MAIL_ALLOWED = {"ip": "0/h", "sender": "0/h", "recipient": "0/h", "site": "0/h"}
+
+
+def share_form_url(language):
+    return f"/{language}/share/?page=/{language}{KOSOVO_PATH}"
+
+
+def share_form_states(client):
+    """(language, name, address, HTML) of the share form posted with mistakes and over the limits."""
+    states = []
+    for language in SHARE_FORM_LANGUAGES:
+        address = share_form_url(language)
+        response = client.post(address, SHARE_FORM_MISTAKES, HTTP_SEC_FETCH_SITE="same-origin")
+        assert response.status_code == 400, address
+        states.append((language, "share-errors", address, response.content.decode()))
+        with override_settings(VISITOR_MAIL_LIMITS=NO_MAIL_ALLOWED):
+            response = client.post(address, SHARE_FORM_DATA, HTTP_SEC_FETCH_SITE="same-origin")
+        assert response.status_code == 429, address
+        states.append((language, "share-over-the-limit", address, response.content.decode()))
+    return states
 
 # Error pages that no address of the test server shows on demand (a forbidden
 # Host, a failed CSRF check, a crash), rendered by the views Django calls.

@@ -1,11 +1,12 @@
 """axe-core finds no WCAG 2.2 A/AA violation on any public page, in any language."""
 
 import pytest
+from django.test import override_settings
 
 from tests.factories import KOSOVO_PATH, LANGUAGES
 
 from .conftest import DESKTOP, PHONE
-from .pages import PAGES, error_pages, url
+from .pages import NO_MAIL_ALLOWED, PAGES, SHARE_FORM_DATA, SHARE_FORM_LANGUAGES, error_pages, share_form_url, url
 
 pytestmark = pytest.mark.browser
 
@@ -69,6 +70,29 @@ def test_error_pages_pass_axe(site, new_page, axe_source, viewport):
             problems.append(describe(f"{name} page ({language})", violations))
     assert not problems, "axe-core found WCAG violations:\n" + "\n".join(problems)
 
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("language", SHARE_FORM_LANGUAGES)
+def test_the_share_form_passes_axe_in_every_state(site, new_page, axe_source, language, viewport):
+    """Empty, with mistakes, over the limits and sent, as a visitor gets there: by filling in the form."""
+    page = new_page(viewport=viewport)
+    states = {}
+    page.goto(site + share_form_url(language))
+    states["empty"] = axe_violations(page, axe_source)
+    page.locator("#share-form [type=submit]").click()
+    page.wait_for_selector(".error-summary")
+    states["with mistakes"] = axe_violations(page, axe_source)
+    for field, value in SHARE_FORM_DATA.items():
+        page.locator(f"#id_{field}").fill(value)
+    with override_settings(VISITOR_MAIL_LIMITS=NO_MAIL_ALLOWED), page.expect_navigation():
+        page.locator("#share-form [type=submit]").click()
+    assert page.locator(".error-summary li").count() == 1, "the over-the-limit explanation"
+    states["over the limit"] = axe_violations(page, axe_source)
+    page.locator("#share-form [type=submit]").click()
+    page.wait_for_url(f"{site}/{language}/share/sent/**")
+    states["sent"] = axe_violations(page, axe_source)
+    problems = [describe(f"share form {state} ({language})", violations) for state, violations in states.items() if violations]
+    assert not problems, "axe-core found WCAG violations:\n" + "\n".join(problems)
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_skip_link_comes_first_shows_and_moves_focus_to_main(site, page, language):
