@@ -32,7 +32,12 @@ PROCESSES = 4
 
 def candidates(directory, redis_url):
     found = {
-        "DiskCache (SQLite, shared)": {"BACKEND": "campaign.cache_backends.SharedDiskCache", "LOCATION": f"{directory}/disk", "SHARDS": 4, "DATABASE_TIMEOUT": 0.25},
+        "DiskCache (SQLite, shared)": {
+            "BACKEND": "campaign.cache_backends.SharedDiskCache",
+            "LOCATION": f"{directory}/disk",
+            "SHARDS": 4,
+            "DATABASE_TIMEOUT": 0.25,
+        },
         "Django DatabaseCache (SQLite file)": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_table"},
         "Django FileBasedCache": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": f"{directory}/files"},
         "LocMemCache (one per process: not shared)": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -49,7 +54,13 @@ def configure(directory, config):
     if not settings.configured:
         settings.configure(
             CACHES={"default": config},
-            DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": f"{directory}/cache.sqlite3", "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;"}}},
+            DATABASES={
+                "default": {
+                    "ENGINE": "django.db.backends.sqlite3",
+                    "NAME": f"{directory}/cache.sqlite3",
+                    "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;"},
+                }
+            },
             INSTALLED_APPS=[],
         )
         django.setup()

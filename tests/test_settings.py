@@ -6,7 +6,12 @@ import sys
 
 from django.conf import settings
 
-PRODUCTION_ENV = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "campaign.settings.production", "SITE_URL": "https://campaign.example.org", "EMAIL_HOST": "smtp.example.org"}
+PRODUCTION_ENV = {
+    "PATH": os.environ["PATH"],
+    "DJANGO_SETTINGS_MODULE": "campaign.settings.production",
+    "SITE_URL": "https://campaign.example.org",
+    "EMAIL_HOST": "smtp.example.org",
+}
 
 
 def run_manage(*args, **env):

@@ -90,7 +90,13 @@ def test_production_settings_make_cookies_secure():
     import os
     from unittest import mock
 
-    with mock.patch.dict(os.environ, {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "campaign.example.org", "SITE_URL": "https://campaign.example.org", "EMAIL_HOST": "smtp.example.org"}):
+    production_env = {
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "campaign.example.org",
+        "SITE_URL": "https://campaign.example.org",
+        "EMAIL_HOST": "smtp.example.org",
+    }
+    with mock.patch.dict(os.environ, production_env):
         production = importlib.import_module("campaign.settings.production")
     assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE and production.LANGUAGE_COOKIE_SECURE
     assert production.STAFF_REQUIRE_OTP
