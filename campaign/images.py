@@ -29,31 +29,38 @@ def _open(fileobj):
     return PILImage.open(fileobj, formats=ACCEPTED_FORMATS)
 
 
-def _too_many_pixels():
+def _too_many_pixels(max_pixels):
     return ValidationError(
         _("This image has too many pixels; upload one of at most %(limit)s megapixels."),
         code="image_too_many_pixels",
-        params={"limit": settings.IMAGE_MAX_PIXELS // 1_000_000},
+        params={"limit": max_pixels // 1_000_000},
     )
 
 
-def validate_upload(uploaded):
-    if uploaded.size > settings.IMAGE_MAX_BYTES:
+def validate_upload(uploaded, *, max_bytes=None, max_pixels=None):
+    """Refuse anything reencode() could not store.
+
+    The limits default to IMAGE_MAX_BYTES and IMAGE_MAX_PIXELS; other kinds of
+    upload (postcard designs) pass their own.
+    """
+    max_bytes = settings.IMAGE_MAX_BYTES if max_bytes is None else max_bytes
+    if uploaded.size > max_bytes:
         raise ValidationError(
             _("This image is larger than %(limit)s MB."),
             code="image_too_large",
-            params={"limit": settings.IMAGE_MAX_BYTES // (1024 * 1024)},
+            params={"limit": max_bytes // (1024 * 1024)},
         )
     # Everything reencode() will do, so that whatever passes here can be stored.
-    _decode(uploaded)
+    _decode(uploaded, max_pixels)
 
 
-def _decode(uploaded):
+def _decode(uploaded, max_pixels=None):
     """Decode every pixel of the upload; return them upright, in sRGB, with nothing else from the file.
 
     Raises a ValidationError for anything that is not a whole JPEG, PNG or WebP
-    picture of an acceptable size.
+    picture of at most `max_pixels` (default IMAGE_MAX_PIXELS).
     """
+    max_pixels = settings.IMAGE_MAX_PIXELS if max_pixels is None else max_pixels
     try:
         # Pillow only warns about a decompression bomb below twice its limit;
         # such a file is refused as firmly as the larger ones it raises for.
@@ -62,8 +69,8 @@ def _decode(uploaded):
             with _open(uploaded) as picture:
                 # Checked before anything is decompressed, so a small file cannot fill the memory.
                 width, height = picture.size
-                if width * height > settings.IMAGE_MAX_PIXELS:
-                    raise _too_many_pixels()
+                if width * height > max_pixels:
+                    raise _too_many_pixels(max_pixels)
                 picture.verify()
             # verify() only checks the structure (for JPEG it decodes nothing) and
             # leaves the image unusable: open it again and decode it whole, which
@@ -72,7 +79,7 @@ def _decode(uploaded):
                 picture.load()
                 return _pixels_only(picture)
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as error:
-        raise _too_many_pixels() from error
+        raise _too_many_pixels(max_pixels) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, ImageCms.PyCMSError) as error:
         raise ValidationError(
             _("Upload a JPEG, PNG or WebP image. This file is not one, or it is damaged."),
@@ -110,9 +117,14 @@ def _to_srgb(picture, icc_profile):
     return ImageCms.profileToProfile(picture.convert(mode), source, ImageCms.createProfile("sRGB"), outputMode="RGB")
 
 
-def reencode(uploaded):
+def decode(uploaded, *, max_pixels=None):
+    """The upload's pixels only, checked as validate_upload() checks them, for callers that write their own files."""
+    return _decode(uploaded, max_pixels)
+
+
+def reencode(uploaded, *, max_pixels=None):
     """Write the upload out afresh, upright, in sRGB, without metadata and under a random name."""
-    picture = _decode(uploaded)
+    picture = _decode(uploaded, max_pixels)
     buffer = io.BytesIO()
     if picture.mode == "RGBA":
         picture.save(buffer, "PNG", optimize=True)

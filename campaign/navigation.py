@@ -73,7 +73,8 @@ class SiteNavigation:
         if self.campaign:
             links.append((_("%(campaign)s home") % {"campaign": self.campaign.title}, self.campaign.get_absolute_url()))
         links += self.campaign_menu
-        links.append((_("Send virtual postcard"), self.url(Section.Role.POSTCARDS)))
+        # The sending form (actions/postcards), whatever the postcards section says.
+        links.append((_("Send virtual postcard"), reverse("postcards:send")))
         return self._present(links)
 
     @staticmethod

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include(campaign_patterns)),
     path("", include("stories.urls")),
     path("", include("actions.sharing.urls")),
+    path("postcards/", include("actions.postcards.urls")),
 ]

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "campaign",
     "stories",
     "actions.outbox",
+    "actions.postcards",
     "actions.sharing",
 ]
 
@@ -244,6 +245,15 @@ VISITOR_MAIL_LIMITS = {
     "recipient": os.environ.get("MAIL_LIMIT_PER_RECIPIENT", "3/30d"),
     "site": os.environ.get("MAIL_LIMIT_SITE_WIDE", "1000/h"),
 }
+
+# Virtual postcards (actions/postcards). A card, and the personal data in it,
+# is deleted this many days after it was delivered (manage.py delete_old_postcards).
+POSTCARD_RETENTION_DAYS = int(os.environ.get("POSTCARD_RETENTION_DAYS", "90"))
+if POSTCARD_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("POSTCARD_RETENTION_DAYS must be a number of days, 0 or more.")
+# Designs that staff upload: smaller than other images, since every card is drawn from one.
+POSTCARD_DESIGN_MAX_BYTES = 5 * 1024 * 1024
+POSTCARD_DESIGN_MAX_PIXELS = 12_000_000
 
 # Forms: crispy-forms with the site's own accessible pack (templates/campaign_forms/).
 CRISPY_TEMPLATE_PACK = "campaign_forms"

@@ -1,7 +1,10 @@
 """Every public page of the site, as the accessibility and HTML checks visit them."""
 
+import re
+
 from django.core.exceptions import DisallowedHost, PermissionDenied
 from django.test import RequestFactory, override_settings
+from post_office.models import Email
 
 from campaign import errors
 from tests.factories import CAMPAIGN_SLUG, KOSOVO_PATH, LANGUAGES, REPORT_PATH
@@ -17,6 +20,10 @@ PAGES = {
     "story": (KOSOVO_PATH, 200),
     "report": (REPORT_PATH, 200),
     "share": ("/share/?page=/{lang}/", 200),
+    "postcards": ("/postcards/", 200),
+    "postcards-sent": ("/postcards/sent/", 200),
+    "postcards-scheduled": ("/postcards/scheduled/", 200),
+    "postcards-deleted": ("/postcards/deleted/", 200),
     "share-sent": ("/share/sent/?page=/{lang}/", 200),
     "not-found": ("/no-such-page/", 404),
 }
@@ -145,4 +152,46 @@ def supporter_request_with_mistakes(client):
         response = client.post(address, {"email": "not an address"}, HTTP_SEC_FETCH_SITE="same-origin")
         assert response.status_code == 400, address
         states.append((language, "supporter-request-errors", address, response.content.decode()))
+    return states
+
+
+# Virtual postcards in the states a visitor reaches by posting (the empty form
+# and the sent and deleted pages are in PAGES): with mistakes, the preview,
+# and a card's own page with its deletion question.
+POSTCARD_LANGUAGES = ("en", "ar")
+POSTCARD_DATA = {
+    "en": {"design": "candle", "message": "Thinking of you,\nand of every woman who was trafficked.", "sender_name": "Ana", "recipient_name": "Bea"},
+    "ar": {"design": "dove", "message": "أفكر فيكِ،\nوفي كل امرأة وقعت ضحية للاتجار بالبشر.", "sender_name": "ليلى Haddad", "recipient_name": "سلمى"},
+}
+POSTCARD_ADDRESSES = {"sender_email": "ana@example.org", "recipient_email": "bea@example.net"}
+POSTCARD_MISTAKES = {"message": "See www.example.com", "sender_name": "x\r\nBcc: a@b.c", "sender_email": "not an address", "send_on": "2001-01-01"}
+
+
+def postcard_form_data(language):
+    return {**POSTCARD_DATA[language], **POSTCARD_ADDRESSES}
+
+
+def postcard_token(email):
+    """The card's token, from the link in the email that the friend receives."""
+    return re.search(r"/postcards/card/([A-Za-z0-9_-]{32})/", email.message).group(1)
+
+
+def postcard_states(client):
+    """(language, name, address, HTML) of the postcard pages reached by posting, and of a card's own pages."""
+    states = []
+    for language in POSTCARD_LANGUAGES:
+        address = f"/{language}/postcards/"
+        response = client.post(address, {**POSTCARD_MISTAKES, "preview": "1"}, HTTP_SEC_FETCH_SITE="same-origin")
+        assert response.status_code == 400, address
+        states.append((language, "postcards-errors", address, response.content.decode()))
+        response = client.post(address, {**postcard_form_data(language), "preview": "1"}, HTTP_SEC_FETCH_SITE="same-origin")
+        assert response.status_code == 200, address
+        states.append((language, "postcards-preview", address, response.content.decode()))
+        response = client.post(address, {**postcard_form_data(language), "send": "1"}, HTTP_SEC_FETCH_SITE="same-origin")
+        assert response.status_code == 303, address
+        card = f"/{language}/postcards/card/{postcard_token(Email.objects.order_by('-pk').first())}/"
+        for name, page in (("postcards-card", card), ("postcards-delete", card + "delete/")):
+            response = client.get(page)
+            assert response.status_code == 200, page
+            states.append((language, name, page, response.content.decode()))
     return states

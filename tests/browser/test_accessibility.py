@@ -2,11 +2,23 @@
 
 import pytest
 from django.test import override_settings
+from post_office.models import Email
 
 from tests.factories import KOSOVO_PATH, LANGUAGES
 
 from .conftest import DESKTOP, PHONE
-from .pages import NO_MAIL_ALLOWED, PAGES, SHARE_FORM_DATA, SHARE_FORM_LANGUAGES, error_pages, share_form_url, url
+from .pages import (
+    NO_MAIL_ALLOWED,
+    PAGES,
+    POSTCARD_LANGUAGES,
+    SHARE_FORM_DATA,
+    SHARE_FORM_LANGUAGES,
+    error_pages,
+    postcard_form_data,
+    postcard_token,
+    share_form_url,
+    url,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -93,6 +105,40 @@ def test_the_share_form_passes_axe_in_every_state(site, new_page, axe_source, la
     states["sent"] = axe_violations(page, axe_source)
     problems = [describe(f"share form {state} ({language})", violations) for state, violations in states.items() if violations]
     assert not problems, "axe-core found WCAG violations:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("language", POSTCARD_LANGUAGES)
+def test_the_postcard_pages_pass_axe_in_every_state(site, new_page, axe_source, language, viewport):
+    """Empty, with mistakes, the preview, sent, the card, the deletion question and deleted: as a visitor gets there."""
+    page = new_page(viewport=viewport)
+    states = {}
+    page.goto(f"{site}/{language}/postcards/")
+    states["empty"] = axe_violations(page, axe_source)
+    page.locator("#postcard-form [type=submit]").click()
+    page.wait_for_selector(".error-summary")
+    states["with mistakes"] = axe_violations(page, axe_source)
+    data = postcard_form_data(language)
+    page.locator(f"input[name=design][value={data.pop('design')}]").check()
+    for field, value in data.items():
+        page.locator(f"#id_{field}").fill(value)
+    page.locator("#postcard-form [type=submit]").click()
+    page.wait_for_selector("#postcard-confirm")
+    states["preview"] = axe_violations(page, axe_source)
+    page.locator("#postcard-confirm [name=send]").click()
+    page.wait_for_url(f"{site}/{language}/postcards/sent/")
+    states["sent"] = axe_violations(page, axe_source)
+    page.goto(f"{site}/{language}/postcards/card/{postcard_token(Email.objects.order_by('-pk').first())}/")
+    states["card"] = axe_violations(page, axe_source)
+    page.locator(".postcard-delete [type=submit]").click()
+    page.wait_for_selector("[name=confirm]")
+    states["deletion question"] = axe_violations(page, axe_source)
+    page.locator("[name=confirm]").click()
+    page.wait_for_url(f"{site}/{language}/postcards/deleted/")
+    states["deleted"] = axe_violations(page, axe_source)
+    problems = [describe(f"postcards {state} ({language})", violations) for state, violations in states.items() if violations]
+    assert not problems, "axe-core found WCAG violations:\n" + "\n".join(problems)
+
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_skip_link_comes_first_shows_and_moves_focus_to_main(site, page, language):

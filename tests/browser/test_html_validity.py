@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 
 from .conftest import VNU_JAR, require
-from .pages import error_pages, every_page, share_form_states
+from .pages import error_pages, every_page, postcard_states, share_form_states
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +33,9 @@ def test_every_public_page_is_valid_html(client, seeded, tmp_path):
     for language, name, address, html in share_form_states(client):
         (tmp_path / f"{language}-{name}.html").write_text(html, encoding="utf-8")
         addresses[f"{language}-{name}.html"] = f"{address}, posted ({name})"
+    for language, name, address, html in postcard_states(client):
+        (tmp_path / f"{language}-{name}.html").write_text(html, encoding="utf-8")
+        addresses[f"{language}-{name}.html"] = f"{address} ({name})"
     for language, name, html in error_pages():
         (tmp_path / f"{language}-{name}.html").write_text(html, encoding="utf-8")
         addresses[f"{language}-{name}.html"] = f"{name} page ({language}), rendered by its view"

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -35,6 +36,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             summary = Seeder(seed).run()
         self.stdout.write(self.style.SUCCESS(summary))
+        # The postcard designs have a command of their own, also safe to run again.
+        call_command("load_postcard_designs", verbosity=options["verbosity"], stdout=self.stdout)
 
 
 class Seeder:
