@@ -51,7 +51,8 @@ class SiteNavigation:
 
     @cached_property
     def donate_url(self):
-        return self.url(Section.Role.DONATE_OR_JOIN)
+        # The giving pages (actions/giving): they show the "donate or join" section's introduction.
+        return reverse("giving:landing")
 
     @cached_property
     def primary(self):
@@ -65,8 +66,8 @@ class SiteNavigation:
         # Only pages that can be sent get the link: not the share form itself, a preview or an error page.
         share_url = reverse("sharing:share") + "?" + query_string([("page", self.request.path)]) if is_shareable(self.request) else None
         links = [
-            (_("Join AI"), self.donate_url),
-            (_("Donate"), self.donate_url),
+            (_("Join AI"), self.donate_url + "#join"),
+            (_("Donate"), self.donate_url + "#donate"),
             (_("Send page to friend"), share_url),
             (_("Campaign home"), reverse("campaign:campaigns")),
         ]

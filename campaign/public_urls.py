@@ -18,6 +18,7 @@ campaign_patterns = (
 urlpatterns = [
     path("", include(campaign_patterns)),
     path("", include("stories.urls")),
+    path("", include("actions.giving.urls")),
     path("", include("actions.sharing.urls")),
     path("postcards/", include("actions.postcards.urls")),
 ]

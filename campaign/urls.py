@@ -15,6 +15,7 @@ urlpatterns = [
     path("sitemap.xml", language_neutral(public_page(sitemap, query=("p",))), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     re_path(r"^media/(?P<path>.+)$", language_neutral(media.serve), name="media"),
+    path("stripe/", include("actions.giving.webhook_urls")),  # outside the language prefix: Stripe posts here
 ]
 urlpatterns += i18n_patterns(path("", include(public_urls)))
 

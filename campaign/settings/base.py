@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "campaign",
     "stories",
     "actions.outbox",
+    "actions.giving",
     "actions.postcards",
     "actions.sharing",
 ]
@@ -254,6 +255,33 @@ if POSTCARD_RETENTION_DAYS < 0:
 # Designs that staff upload: smaller than other images, since every card is drawn from one.
 POSTCARD_DESIGN_MAX_BYTES = 5 * 1024 * 1024
 POSTCARD_DESIGN_MAX_PIXELS = 12_000_000
+
+# Donate or join (actions/giving). Card payments go through Stripe Checkout when
+# STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set; without them (as under
+# `make run`) the donate form records a pledge and shows the ways to give that
+# staff configure. The publishable key is read for completeness: the site loads
+# no script of Stripe's, so its pages keep their Content-Security-Policy.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "").strip()
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "").strip()
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "").strip()
+if bool(STRIPE_SECRET_KEY) != bool(STRIPE_WEBHOOK_SECRET):
+    # Half a configuration would take payments and never learn that they succeeded.
+    raise ImproperlyConfigured("Set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET together, or neither (donations are then pledges).")
+# The currency a donation form starts in, by page language ("en:GBP,fr:EUR,…");
+# the visitor may choose another. An inactive or unknown one falls back to the first offered.
+GIVING_DEFAULT_CURRENCIES = dict(
+    item.split(":", 1) for item in env_list("GIVING_DEFAULT_CURRENCIES", "en:GBP,fr:EUR,es:EUR,ar:USD")
+)
+# How each language writes amounts and dates (Babel locales).
+GIVING_LOCALES = {"en": "en_GB", "fr": "fr_FR", "es": "es_ES", "ar": "ar"}
+# Card-testing defence: checkouts and pledges started per client address and per
+# email address; join applications likewise (each one sends an email).
+GIVING_RATE_PER_IP = os.environ.get("GIVING_RATE_PER_IP", "10/h")
+GIVING_RATE_PER_EMAIL = os.environ.get("GIVING_RATE_PER_EMAIL", "5/h")
+JOIN_RATE_PER_IP = os.environ.get("JOIN_RATE_PER_IP", "10/h")
+JOIN_RATE_PER_EMAIL = os.environ.get("JOIN_RATE_PER_EMAIL", "3/h")
+# How long the link in a membership confirmation email works, in days.
+MEMBERSHIP_CONFIRMATION_DAYS = 14
 
 # Forms: crispy-forms with the site's own accessible pack (templates/campaign_forms/).
 CRISPY_TEMPLATE_PACK = "campaign_forms"

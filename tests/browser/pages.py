@@ -195,3 +195,69 @@ def postcard_states(client):
             assert response.status_code == 200, page
             states.append((language, name, page, response.content.decode()))
     return states
+
+
+# Donate or join (actions/giving): the landing page, the two forms on pages of
+# their own and the thank-you pages that need nothing, in every language; and,
+# in these languages, the pages a visitor reaches through an emailed link or a
+# gift of their own (giving_addresses) or by posting (giving_states).
+GIVING_LANGUAGES = ("en", "ar")
+PAGES.update(
+    {
+        "giving": ("/give/", 200),
+        "giving-join": ("/give/join/", 200),
+        "giving-donate": ("/give/donate/", 200),
+        "giving-join-thanks": ("/give/join/thanks/", 200),
+        "giving-cancelled": ("/give/join/cancelled/", 200),
+    }
+)
+GIVING_JOIN_MISTAKES = {"name": "", "email": "not an address", "address": "", "country": "XX"}
+
+
+def giving_addresses(language):
+    """{name: address} of the confirmed page, the cancellation question, the monthly invitation and a pledge's thank-you page.
+
+    Makes what each needs: an application, and two gifts recorded as pledges.
+    """
+    from urllib.parse import urlsplit
+
+    from django.test import override_settings
+
+    from actions.giving import services
+    from actions.giving.models import Donation, MembershipType
+    from actions.giving.money import Money
+
+    applicant = services.Applicant(
+        name="ليلى Haddad",
+        email=f"giving.{language}.{Donation.objects.count()}@example.org",
+        address="12 Rue des Oliviers\n10000 Rabat",
+        country="MA",
+        membership_type=MembershipType.objects.filter(active=True).first(),
+        consent=True,
+    )
+    membership = services.apply_to_join(applicant, language=language)
+    currency = services.default_currency(language).code
+    with override_settings(STRIPE_SECRET_KEY="", STRIPE_WEBHOOK_SECRET=""):
+        invited = services.start_donation(Money(5000, currency), frequency="one_off", email=applicant.email, language=language)
+        pledged = services.choose(services.start_donation(Money(2500, currency), frequency="one_off", email=applicant.email, language=language), "one_off")
+    return {
+        "giving-cancel": urlsplit(services.cancellation_url(membership, language)).path,
+        "giving-confirmed": urlsplit(services.confirmation_url(membership, language)).path,
+        "giving-monthly-invitation": f"/{language}/give/donate/{invited.reference}/",
+        "giving-pledge-thanks": f"/{language}/give/donate/{pledged.reference}/thanks/",
+    }
+
+
+def giving_states(client):
+    """(language, name, address, HTML) of the join form with mistakes and of each page in giving_addresses()."""
+    states = []
+    for language in GIVING_LANGUAGES:
+        address = f"/{language}/give/join/"
+        response = client.post(address, GIVING_JOIN_MISTAKES, HTTP_SEC_FETCH_SITE="same-origin")
+        assert response.status_code == 400, address
+        states.append((language, "giving-join-errors", address, response.content.decode()))
+        for name, address in giving_addresses(language).items():
+            response = client.get(address)
+            assert response.status_code == 200, address
+            states.append((language, name, address, response.content.decode()))
+    return states

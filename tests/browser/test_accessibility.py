@@ -174,3 +174,23 @@ def test_the_signers_own_pages_pass_axe_in_every_state(site, new_page, axe_sourc
         if violations:
             problems.append(describe(f"supporter-request with a mistake ({language})", violations))
     assert not problems, "axe-core found WCAG violations:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_giving_pages_pass_axe_in_every_state(site, new_page, axe_source, language, viewport):
+    """Donate or join: the join form with mistakes as the browser posts it, and the pages reached by a link or a gift."""
+    from .pages import giving_addresses
+
+    page = new_page(viewport=viewport)
+    states = {}
+    page.goto(f"{site}/{language}/give/join/")
+    page.locator("form.giving-form [type=submit]").click()
+    page.wait_for_selector(".error-summary")
+    states["join with mistakes"] = axe_violations(page, axe_source)
+    for name, address in giving_addresses(language).items():
+        response = page.goto(site + address)
+        assert response.status == 200, address
+        states[name] = axe_violations(page, axe_source)
+    problems = [describe(f"{state} ({language})", violations) for state, violations in states.items() if violations]
+    assert not problems, "axe-core found WCAG violations:\n" + "\n".join(problems)
