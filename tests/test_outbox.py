@@ -702,3 +702,12 @@ def test_two_workers_on_postgresql_never_send_the_same_message(smtp_server, tmp_
         run_two_workers(site, smtp_server, 30, lambda: dict(Email.objects.values_list("subject", "status")))
     finally:
         site.stop_all()
+
+
+@pytest.mark.django_db
+def test_attachments_wait_outside_the_public_media_folder(client, email_templates):
+    """A postcard's picture holds a message and names: /media/ must never serve it."""
+    email = queue(attachments={"card.png": ContentFile(b"\x89PNG picture", name="card.png")})
+    attachment = email.attachments.get()
+    assert not Path(attachment.file.path).is_relative_to(Path(settings.MEDIA_ROOT))
+    assert client.get(f"/media/{attachment.file.name}").status_code == 404

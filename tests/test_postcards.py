@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -584,7 +584,7 @@ def test_the_recipient_deletes_the_card(client, designs, django_capture_on_commi
     send(client, copy_to_sender="on")
     token = sent_token(Email.objects.order_by("pk").first())
     files = [attachment.file.name for attachment in Attachment.objects.all()]
-    assert len(files) == 2 and all(default_storage.exists(name) for name in files)
+    assert len(files) == 2 and all(storages["mail_attachments"].exists(name) for name in files)
     # The card's button posts; the answer asks first and deletes nothing.
     response = client.post(f"/en/postcards/card/{token}/delete/", **SAME_ORIGIN)
     assert response.status_code == 200 and "Delete this postcard?" in response.content.decode()
@@ -594,7 +594,7 @@ def test_the_recipient_deletes_the_card(client, designs, django_capture_on_commi
         response = client.post(f"/en/postcards/card/{token}/delete/", {"confirm": "yes"}, **SAME_ORIGIN)
     assert response.status_code == 303 and response["Location"] == "/en/postcards/deleted/"
     assert nothing_stored()
-    assert not any(default_storage.exists(name) for name in files)
+    assert not any(storages["mail_attachments"].exists(name) for name in files)
     assert client.get(f"/en/postcards/card/{token}/").status_code == 404
     assert client.get(f"/en/postcards/card/{token}/image.png").status_code == 404
     assert "The postcard has been deleted" in client.get(response["Location"]).content.decode()

@@ -19,6 +19,7 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     # Tests render templates without running collectstatic first.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "mail_attachments": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tempfile.mkdtemp(prefix="svaw-test-attachments-")}},
 }
 # Tests that check the lock-out switch it back on.
 AXES_ENABLED = False
