@@ -256,6 +256,7 @@ def client_ip_under_production_settings(tmp_path, **env):
         "DJANGO_SETTINGS_MODULE": "campaign.settings.production",
         "SECRET_KEY": "x" * 60,
         "SITE_URL": "https://campaign.example.org",
+        "EMAIL_HOST": "smtp.example.org",
         "ALLOWED_HOSTS": "campaign.example.org",
         "VAR_DIR": str(tmp_path),
     }
