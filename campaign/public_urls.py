@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("actions.giving.urls")),
     path("", include("actions.sharing.urls")),
     path("postcards/", include("actions.postcards.urls")),
+    path("", include("actions.petitions.urls")),
 ]

@@ -68,8 +68,10 @@ INSTALLED_APPS = [
     "stories",
     "actions.outbox",
     "actions.giving",
-    "actions.postcards",
     "actions.sharing",
+    "actions.postcards",
+    "actions.petitions",
+    "django_countries",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +228,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Email attachments (a postcard's picture, with its message and names) wait
+    # here, outside MEDIA_ROOT, so /media/ never serves them.
+    "mail_attachments": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "mail-attachments", "base_url": None}},
 }
 # Hashed file names never change, so they may be cached for a year.
 WHITENOISE_MAX_AGE = 31536000
@@ -246,6 +251,17 @@ VISITOR_MAIL_LIMITS = {
     "recipient": os.environ.get("MAIL_LIMIT_PER_RECIPIENT", "3/30d"),
     "site": os.environ.get("MAIL_LIMIT_SITE_WIDE", "1000/h"),
 }
+
+# Take action (actions/petitions). How old the public count may be, in seconds.
+SIGNATURE_COUNT_SECONDS = int(os.environ.get("SIGNATURE_COUNT_SECONDS", "3"))
+# More signatures than this from one address are kept and counted, but flagged for review.
+SIGNATURES_PER_IP_BEFORE_REVIEW = os.environ.get("SIGNATURES_PER_IP_BEFORE_REVIEW", "10/h")
+CONFIRMATION_LINK_DAYS = 30
+SUPPORTER_LINK_DAYS = 7
+# Signatures are anonymised this many months after their action closes.
+SIGNATURE_RETENTION_MONTHS = int(os.environ.get("SIGNATURE_RETENTION_MONTHS", "6"))
+# IP addresses kept for abuse control are deleted after this many days.
+SIGNATURE_IP_RETENTION_DAYS = 7
 
 # Virtual postcards (actions/postcards). A card, and the personal data in it,
 # is deleted this many days after it was delivered (manage.py delete_old_postcards).
@@ -313,6 +329,7 @@ POST_OFFICE = {
     "BATCH_SIZE": 20,
     # One Log row per attempt: the worker reads temporary and permanent failures from it.
     "LOG_LEVEL": 2,
+    "FILE_STORAGE": "mail_attachments",
 }
 MAIL_WORKER_INTERVAL = float(os.environ.get("MAIL_WORKER_INTERVAL", "2"))
 MAIL_RETRY_FIRST_SECONDS = 60
@@ -341,4 +358,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # post_office adds a handler of its own; without this its lines appear twice.
+    "loggers": {"post_office": {"handlers": ["console"], "propagate": False}},
 }
