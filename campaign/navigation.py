@@ -47,6 +47,15 @@ class SiteNavigation:
 
     @cached_property
     def take_action_url(self):
+        """The campaign's open action; the list of actions when it has several; else the Take action section."""
+        from actions.petitions.models import Action  # here: only this property needs the petitions app
+
+        if self.campaign is not None:
+            slugs = list(Action.objects.open().filter(campaign=self.campaign).values_list("slug", flat=True)[:2])
+            if len(slugs) == 1:
+                return reverse("petitions:action", args=slugs)
+            if slugs:
+                return reverse("petitions:actions")
         return self.url(Section.Role.TAKE_ACTION)
 
     @cached_property

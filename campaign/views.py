@@ -8,6 +8,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from actions.petitions.live import count_stays_fresh
+from actions.petitions.views import open_actions, render_action
 from stories.models import Report, Story
 from stories.views import render_report, render_story
 
@@ -38,6 +40,7 @@ def campaign_list(request):
 
 
 @require_safe
+@count_stays_fresh
 @public_page
 def campaign_detail(request, slug):
     campaign = get_object_or_404(Campaign.objects.published().select_related("image"), slug=slug)
@@ -46,10 +49,12 @@ def campaign_detail(request, slug):
 
 def render_campaign(request, campaign, preview=False):
     stories = Story.objects.published().filter(campaign=campaign).select_related("campaign")[:3]
-    return TemplateResponse(request, "campaign/campaign_detail.html", {"campaign": campaign, "stories": stories, "preview": preview})
+    context = {"campaign": campaign, "stories": stories, "actions": open_actions(campaign=campaign), "preview": preview}
+    return TemplateResponse(request, "campaign/campaign_detail.html", context)
 
 
 @require_safe
+@count_stays_fresh
 @public_page(query=("page",))
 def section_detail(request, campaign_slug, slug):
     section = get_object_or_404(
@@ -81,6 +86,10 @@ def render_section(request, section, preview=False):
     elif section.kind == Section.Kind.LATEST:
         newest = [*campaign_stories[:STORIES_PER_PAGE], *campaign_reports[:STORIES_PER_PAGE]]
         context["items"] = sorted(newest, key=lambda item: item.published_at, reverse=True)[:STORIES_PER_PAGE]
+    elif section.kind == Section.Kind.PAGE and section.role == Section.Role.TAKE_ACTION:
+        # Act Now leads on to the campaign's open actions, each with its count and the way to sign.
+        context["actions"] = open_actions(campaign=section.campaign)
+        return TemplateResponse(request, "petitions/section_take_action.html", context)
     return TemplateResponse(request, f"campaign/section_{section.kind}.html", context)
 
 
@@ -90,6 +99,7 @@ PREVIEWS = {
     "campaign.section": lambda request, obj: render_section(request, obj, preview=True),
     "stories.story": lambda request, obj: render_story(request, obj, preview=True),
     "stories.report": lambda request, obj: render_report(request, obj, preview=True),
+    "petitions.action": lambda request, obj: render_action(request, obj, preview=True),
 }
 
 

@@ -2,12 +2,15 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
+from actions.petitions.live import count_stays_fresh
+from actions.petitions.views import open_actions
 from campaign.caching import public_page
 
 from .models import Report, Story
 
 
 @require_safe
+@count_stays_fresh
 @public_page
 def story_detail(request, campaign_slug, slug):
     story = get_object_or_404(
@@ -29,6 +32,8 @@ def render_story(request, story, preview=False):
             "facts": story.facts.all(),
             "report": report,
             "report_files": report.files.all() if report else [],
+            # Open actions of this story, each with its count: the call to action near the top.
+            "actions": open_actions(story=story),
             "preview": preview,
         },
     )

@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from post_office.models import Email
 
@@ -86,7 +87,8 @@ def test_confirming_twice_keeps_the_first_time(action):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_duplicates_give_one_row(action):
-    if connection.vendor == "sqlite" and connection.settings_dict["NAME"] in ("", ":memory:") or "mode=memory" in str(connection.settings_dict.get("TEST", {}).get("NAME") or connection.settings_dict["NAME"]):
+    name = str(connection.settings_dict.get("TEST", {}).get("NAME") or connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"] in ("", ":memory:") or "mode=memory" in name:
         pytest.skip("threads need a database file or server; the make-run and bench tests cover SQLite")
     errors = []
 
@@ -132,3 +134,55 @@ def test_anonymising_keeps_counts_and_forgets_people(action):
     assert not Signature.objects.exclude(name="").exists()
     assert not Signature.objects.exclude(email="").exists()
     assert Signature.objects.values("mailbox").distinct().count() == 3
+
+
+# The emails -------------------------------------------------------------------
+
+
+def test_the_confirmation_email_in_plain_text_keeps_ampersands_and_isolates_names(action):
+    action.title_en = "Women & girls first"
+    action.save()
+    services.sign(action, signer(name="Tom & Jerry <b>"), language="en")
+    email = Email.objects.get()
+    assert email.subject == "Please confirm your signature: Women & girls first"
+    assert "Dear \u2068Tom & Jerry <b>\u2069," in email.message
+    assert "“\u2068Women & girls first\u2069”" in email.message
+    assert "&amp;" not in email.message and "&lt;" not in email.message
+    assert "Tom &amp; Jerry &lt;b&gt;" in email.html_message, "the HTML part escapes"
+    confirm_url = services.confirmation_url(Signature.objects.get(), "en")
+    assert confirm_url in email.message and f'href="{confirm_url}"' in email.html_message
+    assert confirm_url.startswith("https://campaign.example.org/en/act/confirm/")
+
+
+def test_the_confirmation_email_speaks_the_signers_language(action):
+    action.title_ar = "كوسوفو"
+    action.save()
+    services.sign(action, signer(name="سارة"), language="ar")
+    email = Email.objects.get()
+    assert email.subject == "يُرجى تأكيد توقيعك: كوسوفو"
+    assert "مرحبًا \u2068سارة\u2069،" in email.message
+    assert '<html lang="ar" dir="rtl">' in email.html_message
+    assert "/ar/act/confirm/" in email.message
+
+
+def test_the_already_signed_email_offers_to_confirm_only_while_unconfirmed(action):
+    first = services.sign(action, signer(), language="es")
+    services.sign(action, signer(), language="es")
+    told = Email.objects.order_by("id").last()
+    assert told.subject.startswith("Ya has firmado")
+    assert "/es/act/confirm/" in told.message and "&amp;" not in told.message
+    services.confirm(services.confirmation_token(first))
+    cache.clear()
+    services.sign(action, signer(), language="es")
+    assert "/act/confirm/" not in Email.objects.order_by("id").last().message
+
+
+@pytest.mark.parametrize("template", ["petition_confirm", "petition_already_signed"])
+def test_plain_text_email_templates_turn_autoescape_off(template):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    for suffix in (".txt", ".subject.txt"):
+        text = (Path(settings.BASE_DIR) / "templates" / "email" / f"{template}{suffix}").read_text()
+        assert "{% autoescape off %}" in text and text.rstrip().endswith("{% endautoescape %}")

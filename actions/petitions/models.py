@@ -52,7 +52,11 @@ class Action(Publishable):
         ordering = ["-published_at"]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
-        constraints = [models.CheckConstraint(condition=Q(closes_at__isnull=True) | Q(opens_at__isnull=True) | Q(closes_at__gt=models.F("opens_at")), name="action_closes_after_it_opens")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__isnull=True) | Q(opens_at__isnull=True) | Q(closes_at__gt=models.F("opens_at")), name="action_closes_after_it_opens"
+            )
+        ]
 
     def __str__(self):
         return self.title

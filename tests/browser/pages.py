@@ -67,6 +67,7 @@ def share_form_states(client):
         states.append((language, "share-over-the-limit", address, response.content.decode()))
     return states
 
+
 # Error pages that no address of the test server shows on demand (a forbidden
 # Host, a failed CSRF check, a crash), rendered by the views Django calls.
 ERROR_LANGUAGES = ("en", "ar")
@@ -86,6 +87,48 @@ def error_pages():
         for language in ERROR_LANGUAGES
         for name, view in ERROR_VIEWS.items()
     ]
+
+
+# Virtual postcards in the states a visitor reaches by posting (the empty form
+# and the sent and deleted pages are in PAGES): with mistakes, the preview,
+# and a card's own page with its deletion question.
+POSTCARD_LANGUAGES = ("en", "ar")
+POSTCARD_DATA = {
+    "en": {"design": "candle", "message": "Thinking of you,\nand of every woman who was trafficked.", "sender_name": "Ana", "recipient_name": "Bea"},
+    "ar": {"design": "dove", "message": "أفكر فيكِ،\nوفي كل امرأة وقعت ضحية للاتجار بالبشر.", "sender_name": "ليلى Haddad", "recipient_name": "سلمى"},
+}
+POSTCARD_ADDRESSES = {"sender_email": "ana@example.org", "recipient_email": "bea@example.net"}
+POSTCARD_MISTAKES = {"message": "See www.example.com", "sender_name": "x\r\nBcc: a@b.c", "sender_email": "not an address", "send_on": "2001-01-01"}
+
+
+def postcard_form_data(language):
+    return {**POSTCARD_DATA[language], **POSTCARD_ADDRESSES}
+
+
+def postcard_token(email):
+    """The card's token, from the link in the email that the friend receives."""
+    return re.search(r"/postcards/card/([A-Za-z0-9_-]{32})/", email.message).group(1)
+
+
+def postcard_states(client):
+    """(language, name, address, HTML) of the postcard pages reached by posting, and of a card's own pages."""
+    states = []
+    for language in POSTCARD_LANGUAGES:
+        address = f"/{language}/postcards/"
+        response = client.post(address, {**POSTCARD_MISTAKES, "preview": "1"}, HTTP_SEC_FETCH_SITE="same-origin")
+        assert response.status_code == 400, address
+        states.append((language, "postcards-errors", address, response.content.decode()))
+        response = client.post(address, {**postcard_form_data(language), "preview": "1"}, HTTP_SEC_FETCH_SITE="same-origin")
+        assert response.status_code == 200, address
+        states.append((language, "postcards-preview", address, response.content.decode()))
+        response = client.post(address, {**postcard_form_data(language), "send": "1"}, HTTP_SEC_FETCH_SITE="same-origin")
+        assert response.status_code == 303, address
+        card = f"/{language}/postcards/card/{postcard_token(Email.objects.order_by('-pk').first())}/"
+        for name, page in (("postcards-card", card), ("postcards-delete", card + "delete/")):
+            response = client.get(page)
+            assert response.status_code == 200, page
+            states.append((language, name, page, response.content.decode()))
+    return states
 
 
 # A signer's own pages (actions/petitions/supporter_views.py) in each state:
@@ -155,45 +198,40 @@ def supporter_request_with_mistakes(client):
     return states
 
 
-# Virtual postcards in the states a visitor reaches by posting (the empty form
-# and the sent and deleted pages are in PAGES): with mistakes, the preview,
-# and a card's own page with its deletion question.
-POSTCARD_LANGUAGES = ("en", "ar")
-POSTCARD_DATA = {
-    "en": {"design": "candle", "message": "Thinking of you,\nand of every woman who was trafficked.", "sender_name": "Ana", "recipient_name": "Bea"},
-    "ar": {"design": "dove", "message": "أفكر فيكِ،\nوفي كل امرأة وقعت ضحية للاتجار بالبشر.", "sender_name": "ليلى Haddad", "recipient_name": "سلمى"},
-}
-POSTCARD_ADDRESSES = {"sender_email": "ana@example.org", "recipient_email": "bea@example.net"}
-POSTCARD_MISTAKES = {"message": "See www.example.com", "sender_name": "x\r\nBcc: a@b.c", "sender_email": "not an address", "send_on": "2001-01-01"}
+# Take action (actions/petitions): the list of open actions, the Kosovo appeal,
+# its thank-you page and a confirmation link that does not work, in every
+# language; and, in these languages, the states a signer reaches by posting
+# or by clicking the link in the email: the form with mistakes, and confirmed.
+TAKE_ACTION_SLUG = "kosovo-end-trafficking-of-women-and-girls"
+TAKE_ACTION_LANGUAGES = ("en", "ar")
+PAGES.update(
+    {
+        "take-action": ("/act/", 200),
+        "take-action-appeal": (f"/act/{TAKE_ACTION_SLUG}/", 200),
+        "take-action-thanks": (f"/act/{TAKE_ACTION_SLUG}/thanks/", 200),
+        "take-action-bad-link": ("/act/confirm/not-a-real-token/", 400),
+    }
+)
+TAKE_ACTION_MISTAKES = {"name": "x\r\nBcc: a@b.c", "email": "not an address", "country": "", "comment": "x" * 501}
 
 
-def postcard_form_data(language):
-    return {**POSTCARD_DATA[language], **POSTCARD_ADDRESSES}
+def take_action_states(client):
+    """(language, name, address, HTML) of the signing form posted with mistakes, and of the confirmed page."""
+    from actions.petitions import services
+    from actions.petitions.models import Action
 
-
-def postcard_token(email):
-    """The card's token, from the link in the email that the friend receives."""
-    return re.search(r"/postcards/card/([A-Za-z0-9_-]{32})/", email.message).group(1)
-
-
-def postcard_states(client):
-    """(language, name, address, HTML) of the postcard pages reached by posting, and of a card's own pages."""
+    action = Action.objects.get(slug=TAKE_ACTION_SLUG)
     states = []
-    for language in POSTCARD_LANGUAGES:
-        address = f"/{language}/postcards/"
-        response = client.post(address, {**POSTCARD_MISTAKES, "preview": "1"}, HTTP_SEC_FETCH_SITE="same-origin")
+    for language in TAKE_ACTION_LANGUAGES:
+        address = f"/{language}/act/{TAKE_ACTION_SLUG}/"
+        response = client.post(address, TAKE_ACTION_MISTAKES, HTTP_SEC_FETCH_SITE="same-origin")
         assert response.status_code == 400, address
-        states.append((language, "postcards-errors", address, response.content.decode()))
-        response = client.post(address, {**postcard_form_data(language), "preview": "1"}, HTTP_SEC_FETCH_SITE="same-origin")
-        assert response.status_code == 200, address
-        states.append((language, "postcards-preview", address, response.content.decode()))
-        response = client.post(address, {**postcard_form_data(language), "send": "1"}, HTTP_SEC_FETCH_SITE="same-origin")
-        assert response.status_code == 303, address
-        card = f"/{language}/postcards/card/{postcard_token(Email.objects.order_by('-pk').first())}/"
-        for name, page in (("postcards-card", card), ("postcards-delete", card + "delete/")):
-            response = client.get(page)
-            assert response.status_code == 200, page
-            states.append((language, name, page, response.content.decode()))
+        states.append((language, "take-action-errors", address, response.content.decode()))
+        signer = services.Signer(name="ليلى Haddad", email=f"layla.{language}@example.org", country="MA")
+        confirm = services.confirmation_url(services.sign(action, signer, language=language), language).split("/", 3)[3]
+        response = client.get(f"/{confirm}")
+        assert response.status_code == 200, confirm
+        states.append((language, "take-action-confirmed", f"/{confirm}", response.content.decode()))
     return states
 
 

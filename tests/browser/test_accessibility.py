@@ -178,6 +178,40 @@ def test_the_signers_own_pages_pass_axe_in_every_state(site, new_page, axe_sourc
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize("language", ["en", "ar"])
+def test_take_action_passes_axe_in_every_state(site, new_page, axe_source, language, viewport):
+    """The appeal empty, with mistakes, the thank-you page, confirmed and a bad link: as a signer gets there."""
+    import re
+
+    from django.conf import settings
+    from post_office.models import Email
+
+    from .pages import TAKE_ACTION_SLUG
+
+    page = new_page(viewport=viewport)
+    states = {}
+    page.goto(f"{site}/{language}/act/{TAKE_ACTION_SLUG}/")
+    states["empty"] = axe_violations(page, axe_source)
+    page.locator("#sign_form [type=submit]").click()
+    page.wait_for_selector(".error-summary")
+    states["with mistakes"] = axe_violations(page, axe_source)
+    page.locator("#id_name").fill("ليلى Haddad")
+    page.locator("#id_email").fill(f"layla.{language}.{viewport['width']}@example.org")
+    page.locator("#id_country").select_option("MA")
+    page.locator("#sign_form [type=submit]").click()
+    page.wait_for_url(re.compile(rf"{re.escape(site)}/{language}/act/{TAKE_ACTION_SLUG}/thanks/(#sign)?$"))
+    states["thank you"] = axe_violations(page, axe_source)
+    confirm = re.search(r"https?://[^/\s]+(/\S+/act/confirm/\S+/)", Email.objects.order_by("-pk").first().message)[1]
+    assert settings.SITE_URL not in site
+    page.goto(site + confirm)
+    states["confirmed"] = axe_violations(page, axe_source)
+    assert page.goto(f"{site}/{language}/act/confirm/not-a-real-token/").status == 400
+    states["bad link"] = axe_violations(page, axe_source)
+    problems = [describe(f"take action, {state} ({language})", violations) for state, violations in states.items() if violations]
+    assert not problems, "axe-core found WCAG violations:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("language", ["en", "ar"])
 def test_the_giving_pages_pass_axe_in_every_state(site, new_page, axe_source, language, viewport):
     """Donate or join: the join form with mistakes as the browser posts it, and the pages reached by a link or a gift."""
     from .pages import giving_addresses

@@ -97,6 +97,30 @@ def test_the_signers_own_pages_are_valid_html(client, seeded, tmp_path):
     assert not errors, "The Nu HTML Checker found errors:\n" + "\n".join(errors)
 
 
+def test_take_action_pages_are_valid_html_in_every_state(client, seeded, tmp_path):
+    """The signing form with mistakes and the confirmed page (the others are in PAGES), checked by one run of vnu.jar."""
+    from .pages import take_action_states
+
+    java = shutil.which("java")
+    require(java, "java")
+    require(VNU_JAR.exists(), f"{os.path.relpath(VNU_JAR, settings.BASE_DIR)} (run `make node-tools`)")
+    addresses = {}
+    for language, name, address, html in take_action_states(client):
+        (tmp_path / f"{language}-{name}.html").write_text(html, encoding="utf-8")
+        addresses[f"{language}-{name}.html"] = f"{address} ({name})"
+    (tmp_path / "canary.html").write_text(CANARY, encoding="utf-8")
+    files = [str(tmp_path / file_name) for file_name in [*addresses, "canary.html"]]
+    result = subprocess.run([java, "-jar", str(VNU_JAR), "--format", "json", "--stdout", *files], capture_output=True, text=True, timeout=240)
+    messages = json.loads(result.stdout)["messages"]
+    assert any(PurePosixPath(message.get("url", "")).name == "canary.html" for message in messages), "vnu.jar did not check the files"
+    errors = []
+    for message in messages:
+        file_name = PurePosixPath(message.get("url", "")).name
+        if message["type"] != "info" and file_name != "canary.html":
+            errors.append(f"{addresses.get(file_name)}: line {message.get('lastLine', '?')}: {message['message']}\n    {message.get('extract', '').strip()}")
+    assert not errors, "The Nu HTML Checker found errors:\n" + "\n".join(errors)
+
+
 def test_the_giving_pages_are_valid_html_in_every_state(client, seeded, tmp_path):
     """Donate or join: the join form with mistakes, confirmed, the cancellation question, the monthly invitation, a pledge's thanks."""
     from .pages import giving_states

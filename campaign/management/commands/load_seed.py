@@ -38,6 +38,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(summary))
         # The postcard designs have a command of their own, also safe to run again.
         call_command("load_postcard_designs", verbosity=options["verbosity"], stdout=self.stdout)
+        call_command("load_actions", verbosity=options["verbosity"], stdout=self.stdout)  # the Kosovo appeal, linked to its story
         call_command("load_giving", verbosity=options["verbosity"], stdout=self.stdout)  # currencies, membership types, ways to give
 
 
