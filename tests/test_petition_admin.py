@@ -345,3 +345,16 @@ def test_staff_erase_a_persons_data_after_confirming(staff_client, action, caplo
 def test_the_admin_speaks_the_staff_members_language(staff_client, action):
     html = staff_client.get(reverse("admin:petitions_signature_erase"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Effacer les données d’une personne" in html
+
+
+def test_an_approved_comment_shows_at_once_on_the_cached_action_page(staff_client, client, action, django_capture_on_commit_callbacks):
+    signature = make_signature(action, "ana@example.org", comment="Please act now.")
+    page = action.get_absolute_url()
+    assert "Please act now." not in client.get(page).content.decode()
+    changelist = reverse("admin:petitions_signature_changelist")
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(changelist, {"action": "approve_comments", "_selected_action": [signature.pk]})
+    assert "Please act now." in client.get(page).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(changelist, {"action": "withhold_comments", "_selected_action": [signature.pk]})
+    assert "Please act now." not in client.get(page).content.decode()

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
+from campaign.caching import bump_content_generation_on_commit
 from campaign.publishing_admin import PublishableAdmin
 
 from . import services
@@ -241,6 +242,12 @@ class SignatureAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "action", "country", "created_at", "is_confirmed", "comment_excerpt", "comment_approved", "flagged"]
     list_display_links = ["name"]
     list_editable = ["comment_approved", "flagged"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "comment_approved" in form.changed_data:
+            # Approved comments are part of the cached action page; a signature alone never rebuilds it.
+            bump_content_generation_on_commit()
     list_filter = ["action", ("country", CountryFilter), "created_at", ConfirmedFilter, "flagged", CommentFilter, "language"]
     list_select_related = ["action"]
     list_per_page = 100
@@ -315,11 +322,13 @@ class SignatureAdmin(admin.ModelAdmin):
     @admin.action(description=_("Approve the comments of the selected signatures"), permissions=["change"])
     def approve_comments(self, request, queryset):
         count = queryset.exclude(comment="").update(comment_approved=True)
+        bump_content_generation_on_commit()
         self.message_user(request, ngettext("%(count)s comment approved.", "%(count)s comments approved.", count) % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=_("Withhold the comments of the selected signatures"), permissions=["change"])
     def withhold_comments(self, request, queryset):
         count = queryset.update(comment_approved=False)
+        bump_content_generation_on_commit()
         self.message_user(request, ngettext("%(count)s comment withheld.", "%(count)s comments withheld.", count) % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=_("Flag the selected signatures for review"), permissions=["change"])
